@@ -1,0 +1,181 @@
+package io.tidewatch.app;
+
+import io.tidewatch.actions.console.AlarmConsoleWorker;
+import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
+import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
+import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.rules.RuleSet;
+import io.tidewatch.streams.alarm.AlarmStreams;
+import io.tidewatch.streams.alarm.AlarmTopology;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Everything in one JVM: the embedded broker (unless an existing cluster is given), topic
+ * bootstrap, the OTLP receiver, the alarm stream processor and the console action worker. Each
+ * part talks to the others only through Kafka topics, as they do when deployed apart.
+ */
+final class AllInOne implements AutoCloseable {
+
+  /**
+   * @param bootstrapServers an existing cluster to use; empty starts the embedded broker
+   * @param kafkaPort the embedded broker's port (0 = a free one)
+   * @param otlpPort the OTLP/HTTP port (0 = a free one)
+   */
+  record Config(
+      Path dataDir,
+      Optional<String> bootstrapServers,
+      int kafkaPort,
+      String otlpHost,
+      int otlpPort,
+      RuleSet rules,
+      boolean demo,
+      Topics topics) {
+    Config {
+      Objects.requireNonNull(dataDir, "dataDir");
+      Objects.requireNonNull(rules, "rules");
+      Objects.requireNonNull(topics, "topics");
+    }
+  }
+
+  /** Where things are, for the start-up banner and for tests. */
+  record Endpoints(
+      String bootstrapServers, boolean embedded, URI otlpMetrics, Path alarmLog, Path dataDir) {}
+
+  private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+  private Endpoints endpoints;
+
+  private AllInOne() {}
+
+  static AllInOne start(Config config, PrintWriter console) throws IOException, InterruptedException {
+    AllInOne allInOne = new AllInOne();
+    try {
+      allInOne.startParts(config, console);
+      return allInOne;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      allInOne.close();
+      throw e;
+    }
+  }
+
+  private void startParts(Config config, PrintWriter console)
+      throws IOException, InterruptedException {
+    Path dataDir = config.dataDir().toAbsolutePath();
+    Files.createDirectories(dataDir);
+    String bootstrap;
+    if (config.bootstrapServers().isPresent()) {
+      bootstrap = config.bootstrapServers().get();
+    } else {
+      EmbeddedBroker broker =
+          EmbeddedBroker.start(EmbeddedBroker.Settings.of(dataDir, config.kafkaPort()));
+      parts.push(broker);
+      bootstrap = broker.bootstrapServers();
+    }
+
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      short replication = config.bootstrapServers().isPresent() ? (short) -1 : (short) 1;
+      TopicBootstrap.Report report =
+          new TopicBootstrap(admin, replication).ensure(config.topics().specs());
+      for (String conflict : report.conflicts()) {
+        console.println("warning: topic settings differ from Tidewatch's: " + conflict);
+      }
+    }
+
+    Producer<String, MetricPoint> producer = metricsProducer(bootstrap, config.topics());
+    parts.push(producer::close);
+
+    OtlpHttpReceiver receiver =
+        OtlpHttpReceiver.start(
+            OtlpReceiverConfig.defaults().withHost(config.otlpHost()).withPort(config.otlpPort()),
+            producer,
+            config.topics().metrics().name());
+    parts.push(receiver);
+
+    AlarmStreams streams =
+        AlarmStreams.start(
+            AlarmTopology.Config.of(config.topics(), config.rules()),
+            bootstrap,
+            config.topics().prefix() + "alarms",
+            dataDir.resolve("streams"));
+    parts.push(streams);
+
+    Path alarmLog = dataDir.resolve("alarms.log");
+    AlarmConsoleWorker worker =
+        new AlarmConsoleWorker(
+            bootstrap, config.topics(), config.topics().prefix() + "console-actions", console, alarmLog);
+    Thread workerThread = new Thread(worker, "tidewatch-console-actions");
+    workerThread.start();
+    parts.push(
+        () -> {
+          worker.close();
+          workerThread.join(10_000);
+        });
+
+    if (config.demo()) {
+      parts.push(DemoMetrics.start(producer, config.topics().metrics(), Clock.systemUTC()));
+    }
+    endpoints =
+        new Endpoints(
+            bootstrap,
+            config.bootstrapServers().isEmpty(),
+            receiver.endpoint().resolve("/v1/metrics"),
+            alarmLog,
+            dataDir);
+  }
+
+  private static Producer<String, MetricPoint> metricsProducer(String bootstrap, Topics topics) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+            ProducerConfig.CLIENT_ID_CONFIG, topics.prefix() + "otlp-receiver"),
+        new StringSerializer(),
+        topics.metrics().codec().serializer());
+  }
+
+  Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** Stops the parts in the reverse order of their start; the broker goes last. */
+  @Override
+  public void close() {
+    List<Exception> failures = new java.util.ArrayList<>();
+    while (!parts.isEmpty()) {
+      try {
+        parts.pop().close();
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }
+    if (!failures.isEmpty()) {
+      IllegalStateException failure =
+          new IllegalStateException("some parts did not stop cleanly: " + failures.get(0));
+      failures.forEach(failure::addSuppressed);
+      throw failure;
+    }
+  }
+}

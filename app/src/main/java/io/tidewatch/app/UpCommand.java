@@ -1,0 +1,123 @@
+package io.tidewatch.app;
+
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.rules.RuleSet;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tidewatch up}: the all-in-one, with an embedded Kafka broker unless told otherwise. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run everything in one process: an embedded Kafka broker (KRaft), the OTLP receiver, the"
+            + " alarm processor and the console action worker. Ctrl-C stops it cleanly; a restart"
+            + " reuses the data folder.")
+final class UpCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = ".tidewatch",
+      description = "Where the broker, state stores and the alarm log live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka-port",
+      paramLabel = "PORT",
+      defaultValue = "9092",
+      description = "Port of the embedded broker on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Use this Kafka cluster instead of starting the embedded broker.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "Prefix of every Tidewatch topic (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--otlp-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "Interface of the OTLP/HTTP receiver (default: ${DEFAULT-VALUE}).")
+  String otlpHost;
+
+  @Option(
+      names = "--otlp-port",
+      paramLabel = "PORT",
+      defaultValue = "4318",
+      description = "Port of the OTLP/HTTP receiver; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int otlpPort;
+
+  @Option(
+      names = "--rules",
+      paramLabel = "DIR",
+      description = "Directory of rule files (*.yaml); default: ./rules when it exists.")
+  Path rulesDir;
+
+  @Option(
+      names = "--demo",
+      description =
+          "Also produce a synthetic 'web' service CPU metric and its alarm: OK -> ALARM -> OK"
+              + " within about 3 minutes.")
+  boolean demo;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<Path> rules = rulesDirectory();
+    RuleSet ruleSet = RuleFiles.load(rules, demo);
+    AllInOne.Config config =
+        new AllInOne.Config(
+            dataDir,
+            Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank()),
+            kafkaPort,
+            otlpHost,
+            otlpPort,
+            ruleSet,
+            demo,
+            new Topics(topicPrefix));
+    CountDownLatch stopped = new CountDownLatch(1);
+    AllInOne allInOne = AllInOne.start(config, out);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("Stopping Tidewatch...");
+                  out.flush();
+                  allInOne.close();
+                  stopped.countDown();
+                },
+                "tidewatch-shutdown"));
+    Banner.print(out, allInOne.endpoints(), rules, ruleSet, demo);
+    stopped.await();
+    return 0;
+  }
+
+  private Optional<Path> rulesDirectory() {
+    if (rulesDir != null) {
+      if (!Files.isDirectory(rulesDir)) {
+        throw new OneLineErrors.UsageException("rules directory " + rulesDir + " does not exist");
+      }
+      return Optional.of(rulesDir);
+    }
+    Path conventional = Path.of("rules");
+    return Files.isDirectory(conventional) ? Optional.of(conventional) : Optional.empty();
+  }
+}

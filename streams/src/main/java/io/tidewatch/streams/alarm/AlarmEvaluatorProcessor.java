@@ -1,0 +1,218 @@
+package io.tidewatch.streams.alarm;
+
+import io.tidewatch.model.alarm.AlarmState;
+import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.rules.AlarmRule;
+import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AlarmEvaluator;
+import io.tidewatch.rules.alarm.Evaluation;
+import io.tidewatch.rules.alarm.PeriodDatapoint;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates the datapoints of each alarm instance per period and evaluates the alarm when a
+ * period closes: when stream time passes the period end plus the alarm's allowed lateness, or when
+ * wall-clock time passes it plus the lateness and the evaluation delay, even if no data arrived —
+ * that is how a silent agent is noticed. The engine owns its timing (Processor API and a
+ * wall-clock punctuator) instead of relying on windowed-aggregation emission, which Kafka Streams
+ * throttles.
+ *
+ * <p>Stream time is the newest datapoint time seen by this task, never ahead of the wall clock by
+ * more than {@link #FUTURE_TOLERANCE}: a record stamped far in the future is dropped and cannot
+ * advance time for everyone else.
+ */
+final class AlarmEvaluatorProcessor
+    implements Processor<String, AlarmDatapoint, String, AlarmStateChange> {
+
+  static final String STORE = "alarm-instances";
+  static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlarmEvaluatorProcessor.class);
+
+  private final AlarmCatalog catalog;
+  private final Duration evaluationDelay;
+  private final Duration punctuationInterval;
+  private ProcessorContext<String, AlarmStateChange> context;
+  private KeyValueStore<String, AlarmInstanceState> store;
+  private long streamTime = Long.MIN_VALUE;
+
+  AlarmEvaluatorProcessor(
+      AlarmCatalog catalog, Duration evaluationDelay, Duration punctuationInterval) {
+    this.catalog = catalog;
+    this.evaluationDelay = evaluationDelay;
+    this.punctuationInterval = punctuationInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, AlarmStateChange> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  @Override
+  public void process(Record<String, AlarmDatapoint> record) {
+    AlarmDatapoint datapoint = record.value();
+    if (datapoint == null) {
+      return;
+    }
+    Optional<AlarmRule> found = catalog.rule(datapoint.rule());
+    if (found.isEmpty()) {
+      return; // the rule was removed while its datapoints were in flight
+    }
+    AlarmRule rule = found.get();
+    long now = context.currentSystemTimeMs();
+    long timestamp = datapoint.timestampMillis();
+    if (timestamp > now + FUTURE_TOLERANCE.toMillis()) {
+      LOG.debug("dropping datapoint of {} from the future: {}", record.key(), timestamp);
+      return;
+    }
+    streamTime = Math.max(streamTime, timestamp);
+
+    long period = rule.period().toMillis();
+    long periodStart = Math.floorDiv(timestamp, period) * period;
+    long periodEnd = periodStart + period;
+    AlarmInstanceState state = current(record.key(), rule, datapoint, periodStart);
+
+    boolean alreadyEvaluated = periodEnd <= state.lastEvaluatedEndMillis();
+    if (alreadyEvaluated && now > periodEnd + lateness(rule) + evaluationDelay.toMillis()) {
+      LOG.debug("late datapoint for {} beyond allowed lateness: {}", record.key(), timestamp);
+      return;
+    }
+    state = state.withPeriods(withSample(state.periods(), periodStart, datapoint.value()));
+    if (alreadyEvaluated) {
+      // Late but within the allowed lateness: evaluate the last period again; it may correct it.
+      state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);
+    }
+    store.put(record.key(), evaluateDue(record.key(), rule, state, now));
+  }
+
+  private AlarmInstanceState current(
+      String key, AlarmRule rule, AlarmDatapoint datapoint, long periodStart) {
+    String fingerprint = AlarmCatalog.fingerprint(rule);
+    AlarmInstanceState state = store.get(key);
+    if (state == null) {
+      return AlarmInstanceState.fresh(rule.name(), fingerprint, datapoint.instance(), periodStart);
+    }
+    return fingerprint.equals(state.ruleFingerprint()) ? state : state.forRule(fingerprint);
+  }
+
+  private static NavigableMap<Long, Aggregate> withSample(
+      NavigableMap<Long, Aggregate> periods, long periodStart, double value) {
+    NavigableMap<Long, Aggregate> updated = new TreeMap<>(periods);
+    updated.merge(periodStart, Aggregate.of(value), Aggregate::merge);
+    return updated;
+  }
+
+  private void onWallClock(long now) {
+    List<KeyValue<String, AlarmInstanceState>> instances = new ArrayList<>();
+    try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
+      all.forEachRemaining(instances::add);
+    }
+    for (KeyValue<String, AlarmInstanceState> instance : instances) {
+      Optional<AlarmRule> rule = catalog.rule(instance.value.rule());
+      if (rule.isEmpty()) {
+        store.delete(instance.key);
+        context.forward(new Record<>(instance.key, null, now)); // tombstone in tw.alarm-state
+        continue;
+      }
+      AlarmInstanceState evaluated = evaluateDue(instance.key, rule.get(), instance.value, now);
+      if (evaluated != instance.value) {
+        store.put(instance.key, evaluated);
+      }
+    }
+  }
+
+  /** Evaluates every period that has closed since the last evaluation (at most one range's worth). */
+  private AlarmInstanceState evaluateDue(
+      String key, AlarmRule rule, AlarmInstanceState state, long now) {
+    long period = rule.period().toMillis();
+    long closedBy =
+        Math.max(
+            streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - lateness(rule),
+            now - lateness(rule) - evaluationDelay.toMillis());
+    long latestEnd = Math.floorDiv(closedBy, period) * period;
+    if (latestEnd <= state.lastEvaluatedEndMillis()) {
+      return state;
+    }
+    long range = (long) rule.evaluationRange() * period;
+    long firstEnd = Math.max(state.lastEvaluatedEndMillis() + period, latestEnd - range);
+    AlarmInstanceState evaluated = state;
+    for (long end = firstEnd; end <= latestEnd; end += period) {
+      evaluated = evaluateAt(key, rule, evaluated, end, now);
+    }
+    return evaluated.withPeriods(new TreeMap<>(evaluated.periods().tailMap(latestEnd - range)));
+  }
+
+  private AlarmInstanceState evaluateAt(
+      String key, AlarmRule rule, AlarmInstanceState state, long periodEnd, long now) {
+    long period = rule.period().toMillis();
+    List<PeriodDatapoint> range = new ArrayList<>(rule.evaluationRange());
+    for (int back = rule.evaluationRange(); back >= 1; back--) {
+      long start = periodEnd - back * period;
+      Aggregate aggregate = state.periods().get(start);
+      Double value = null;
+      if (aggregate != null) {
+        var statistic = aggregate.value(rule.statistic());
+        value = statistic.isPresent() ? statistic.getAsDouble() : null;
+      }
+      range.add(new PeriodDatapoint(Instant.ofEpochMilli(start), value));
+    }
+    Evaluation evaluation =
+        AlarmEvaluator.evaluate(rule, range, state.state(), Instant.ofEpochMilli(now));
+    AlarmInstanceState evaluated = state.evaluated(Math.max(periodEnd, state.lastEvaluatedEndMillis()));
+    if (evaluation.state() == state.state()) {
+      return evaluated;
+    }
+    AlarmStateChange change =
+        AlarmEvents.stateChange(
+            transitionId(key, periodEnd, evaluation.state()),
+            key,
+            rule,
+            state,
+            evaluation,
+            Instant.ofEpochMilli(now));
+    context.forward(new Record<>(key, change, now));
+    LOG.debug(
+        "{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
+    return evaluated.transitioned(
+        evaluation.state(), evaluation.reason(), evaluation.reasonDataJson(), now);
+  }
+
+  private static long lateness(AlarmRule rule) {
+    return rule.allowedLateness().toMillis();
+  }
+
+  /** {@code hash(alarm instance, period end, new state)}: the same transition always has one id. */
+  static String transitionId(String instanceId, long periodEnd, AlarmState state) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      byte[] digest =
+          sha256.digest(
+              (instanceId + '\u0000' + periodEnd + '\u0000' + state)
+                  .getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

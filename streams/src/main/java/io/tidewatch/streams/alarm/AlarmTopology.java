@@ -1,0 +1,92 @@
+package io.tidewatch.streams.alarm;
+
+import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.topic.Topic;
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.rules.RuleSet;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The alarm topology: {@code tw.metrics} → route each point to the alarm instances watching its
+ * series → repartition by alarm instance → aggregate per period and evaluate → {@code
+ * tw.alarm-events} (every transition) and {@code tw.alarm-state} (the latest one per instance).
+ */
+public final class AlarmTopology {
+
+  /**
+   * @param evaluationDelay how long after a period's end (plus the alarm's allowed lateness) the
+   *     wall clock waits for in-flight data before evaluating without it
+   * @param punctuationInterval how often the wall clock is checked for closed periods
+   */
+  public record Config(
+      Topics topics, RuleSet rules, Duration evaluationDelay, Duration punctuationInterval) {
+    public Config {
+      Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(rules, "rules");
+      if (evaluationDelay.isNegative()) {
+        throw new IllegalArgumentException("evaluationDelay: must be >= 0. Found: " + evaluationDelay);
+      }
+      if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
+        throw new IllegalArgumentException(
+            "punctuationInterval: must be > 0. Found: " + punctuationInterval);
+      }
+    }
+
+    public static Config of(Topics topics, RuleSet rules) {
+      return new Config(topics, rules, Duration.ofSeconds(1), Duration.ofMillis(500));
+    }
+  }
+
+  private AlarmTopology() {}
+
+  public static Topology build(Config config) {
+    StreamsBuilder builder = new StreamsBuilder();
+    AlarmCatalog catalog = new AlarmCatalog(config.rules());
+    Topic<MetricPoint> metrics = config.topics().metrics();
+    Topic<AlarmStateChange> events = config.topics().alarmEvents();
+    Topic<AlarmStateChange> states = config.topics().alarmState();
+    Serde<String> keys = Serdes.String();
+
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(AlarmEvaluatorProcessor.STORE),
+                keys,
+                JsonSerde.of(AlarmInstanceState.class))
+            .withCachingDisabled());
+
+    KStream<String, AlarmStateChange> changes =
+        builder
+            .stream(
+                metrics.name(),
+                Consumed.with(keys, metrics.codec().serde()).withName("metrics-source"))
+            .process(() -> new AlarmRouter(catalog), Named.as("alarm-router"))
+            .repartition(
+                Repartitioned.with(keys, JsonSerde.of(AlarmDatapoint.class))
+                    .withName("alarm-datapoints"))
+            .process(
+                () ->
+                    new AlarmEvaluatorProcessor(
+                        catalog, config.evaluationDelay(), config.punctuationInterval()),
+                Named.as("alarm-evaluator"),
+                AlarmEvaluatorProcessor.STORE);
+
+    changes
+        .filter((instance, change) -> change != null, Named.as("transitions-only"))
+        .to(events.name(), Produced.with(keys, events.codec().serde()).withName("alarm-events-sink"));
+    changes.to(
+        states.name(), Produced.with(keys, states.codec().serde()).withName("alarm-state-sink"));
+    return builder.build();
+  }
+}

@@ -1,0 +1,223 @@
+package io.tidewatch.streams.alarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidewatch.model.alarm.AlarmState;
+import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.SeriesId;
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.rules.LoadResult;
+import io.tidewatch.rules.RuleLoader;
+import io.tidewatch.rules.RuleSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alarm topology driven with explicit event times and a hand-moved wall clock. The wall clock
+ * is what makes a silent series' alarm move: no record arrives, yet periods close.
+ */
+class AlarmTopologyTest {
+
+  private static final Topics TOPICS = Topics.defaults();
+  private static final Instant T0 = Instant.parse("2026-11-22T04:00:00Z");
+  private static final SeriesId WEB_A =
+      SeriesId.of("Host", "cpu_utilization", Map.of("service", "web", "host", "a"));
+  private static final SeriesId WEB_B =
+      SeriesId.of("Host", "cpu_utilization", Map.of("service", "web", "host", "b"));
+  private static final SeriesId DB =
+      SeriesId.of("Host", "cpu_utilization", Map.of("service", "db", "host", "c"));
+
+  @TempDir Path stateDir;
+
+  private TopologyTestDriver driver;
+  private Instant wallClock;
+  private int runs;
+  private TestInputTopic<String, MetricPoint> metrics;
+  private TestOutputTopic<String, AlarmStateChange> events;
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void start(String rulesYaml) {
+    LoadResult loaded = RuleLoader.loadString("test.yaml", rulesYaml);
+    assertThat(loaded.diagnostics()).isEmpty();
+    start(loaded.ruleSet());
+  }
+
+  private void start(RuleSet rules) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alarm-topology-test-" + ++runs);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver =
+        new TopologyTestDriver(
+            AlarmTopology.build(AlarmTopology.Config.of(TOPICS, rules)), props, T0);
+    wallClock = T0;
+    metrics =
+        driver.createInputTopic(
+            TOPICS.metrics().name(), new StringSerializer(), TOPICS.metrics().codec().serializer());
+    events =
+        driver.createOutputTopic(
+            TOPICS.alarmEvents().name(),
+            new StringDeserializer(),
+            TOPICS.alarmEvents().codec().deserializer());
+  }
+
+  private static final String CPU_HIGH =
+      """
+      alarms:
+        - name: web-cpu-high
+          metric: {namespace: Host, name: cpu_utilization, dimensions: {service: web}}
+          groupBy: [host]
+          statistic: Average
+          period: 1m
+          evaluationPeriods: 3
+          comparison: GreaterThanThreshold
+          threshold: 70
+      """;
+
+  private void send(SeriesId series, Duration at, double value) {
+    metrics.pipeInput(series.key(), new MetricPoint(series, T0.plus(at), value, "%"));
+  }
+
+  /** Moves the wall clock to {@code T0 + at}; punctuators fire. */
+  private void wallClockAt(Duration at) {
+    Instant target = T0.plus(at);
+    Duration step = Duration.ofMillis(500);
+    while (wallClock.isBefore(target)) {
+      driver.advanceWallClockTime(step);
+      wallClock = wallClock.plus(step);
+    }
+  }
+
+  @Test
+  void shouldAlarmPerGroupByInstanceWhenThreeAveragesBreach() {
+    start(CPU_HIGH);
+    for (int minute = 0; minute < 3; minute++) {
+      send(WEB_A, Duration.ofMinutes(minute).plusSeconds(10), 80);
+      send(WEB_A, Duration.ofMinutes(minute).plusSeconds(40), 90);
+      send(WEB_B, Duration.ofMinutes(minute).plusSeconds(10), 20);
+      send(DB, Duration.ofMinutes(minute).plusSeconds(10), 99); // not selected: service=db
+    }
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("web-cpu-high{host=b} OK", "web-cpu-high{host=a} ALARM");
+    AlarmStateChange alarm = changes.get(1);
+    assertThat(alarm.detail().instance()).isEqualTo(Map.of("host", "a"));
+    assertThat(alarm.detail().previousState().value()).isEqualTo(AlarmState.INSUFFICIENT_DATA);
+    assertThat(alarm.detail().state().reason()).contains("85.0").contains("70.0");
+    assertThat(alarm.id()).hasSize(32);
+  }
+
+  @Test
+  void shouldGoInsufficientDataOnWallClockWhenTheSeriesFallsSilent() {
+    start(CPU_HIGH);
+    send(WEB_A, Duration.ofSeconds(10), 80);
+    send(WEB_A, Duration.ofSeconds(70), 80);
+    send(WEB_A, Duration.ofSeconds(130), 80);
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+
+    // No more data: the range (5 periods) empties after 5 more minutes → INSUFFICIENT_DATA.
+    wallClockAt(Duration.ofMinutes(8).plusSeconds(2));
+    List<AlarmStateChange> silent = events.readValuesToList();
+    assertThat(silent)
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.INSUFFICIENT_DATA);
+    assertThat(silent.get(0).detail().previousState().value()).isEqualTo(AlarmState.ALARM);
+  }
+
+  @Test
+  void shouldBreachOnSilenceWhenMissingDataIsBreaching() {
+    start(CPU_HIGH.replace("threshold: 70", "threshold: 70\n    treatMissingData: breaching"));
+    send(WEB_A, Duration.ofSeconds(10), 10);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.OK);
+
+    wallClockAt(Duration.ofMinutes(6).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+  }
+
+  @Test
+  void shouldNotLetAFarFutureRecordAdvanceStreamTime() {
+    start(CPU_HIGH);
+    send(WEB_A, Duration.ofSeconds(10), 80);
+    send(WEB_A, Duration.ofDays(30), 80); // a broken agent clock
+    send(WEB_B, Duration.ofSeconds(20), 10);
+    // Stream time is still in the first minute: nothing closed, nothing evaluated.
+    assertThat(events.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void shouldEvaluateByStreamTimeWithoutWaitingForTheWallClock() {
+    start(CPU_HIGH);
+    send(WEB_A, Duration.ofSeconds(10), 80);
+    send(WEB_A, Duration.ofSeconds(70), 80);
+    send(WEB_A, Duration.ofSeconds(130), 80);
+    send(WEB_A, Duration.ofSeconds(185), 80); // stream time passes the end of minute 3
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+  }
+
+  @Test
+  void shouldEmitTheSameTransitionIdsWhenTheSameInputIsReplayed() {
+    start(CPU_HIGH);
+    send(WEB_A, Duration.ofSeconds(10), 80);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    List<String> first = events.readValuesToList().stream().map(AlarmStateChange::id).toList();
+    driver.close();
+
+    driver = null;
+    start(CPU_HIGH);
+    send(WEB_A, Duration.ofSeconds(10), 80);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    List<String> second = events.readValuesToList().stream().map(AlarmStateChange::id).toList();
+    assertThat(first).hasSize(1).isEqualTo(second);
+  }
+
+  @Test
+  void shouldKeepTheTopologyShapeStable() throws IOException {
+    start(CPU_HIGH);
+    String described = AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty()))
+        .describe()
+        .toString();
+    try (InputStream golden = getClass().getResourceAsStream("/golden/alarm-topology.txt")) {
+      assertThat(golden).as("golden file /golden/alarm-topology.txt").isNotNull();
+      assertThat(described.strip())
+          .as("store, repartition and changelog names are a contract: renaming one loses state")
+          .isEqualTo(new String(golden.readAllBytes(), StandardCharsets.UTF_8).strip());
+    }
+  }
+}
