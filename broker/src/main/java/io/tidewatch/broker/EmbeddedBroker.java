@@ -85,7 +85,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     format(logDir);
 
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown();
+      throw e;
+    }
     String bootstrap = LOOPBACK + ":" + port;
     EmbeddedBroker broker = new EmbeddedBroker(server, bootstrap, settings.dataDir());
     try {
@@ -152,7 +157,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     return props;
   }
 
+  /** Formats a new data folder; an existing one (a restart) keeps its cluster id and data. */
   private static void format(Path logDir) throws IOException {
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
     try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       new Formatter()
           .setPrintStream(quiet)

@@ -26,6 +26,9 @@ public record LogEvent(
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(ingestTime, "ingestTime");
     Objects.requireNonNull(logGroup, "logGroup");
+    if (logGroup.isEmpty()) {
+      throw new IllegalArgumentException("log group must not be empty");
+    }
     logStream = logStream == null ? "" : logStream;
     message = message == null ? "" : message;
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

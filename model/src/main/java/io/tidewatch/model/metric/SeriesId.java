@@ -25,18 +25,38 @@ public record SeriesId(String namespace, String name, SortedMap<String, String> 
     return new SeriesId(namespace, name, new TreeMap<>(dimensions));
   }
 
-  /** {@code namespace/name{k=v,k=v}}: human-readable and unique per series. */
+  /**
+   * {@code namespace/name{k=v,k=v}}: human-readable and unique per series. The characters {@code {
+   * } , =} and the backslash are escaped with a backslash inside each part, and so is {@code /}
+   * inside the name and dimensions (not in the namespace, where CloudWatch-style {@code AWS/EC2} is
+   * common): the last unescaped {@code /} separates namespace from name, so two different series
+   * never share a key.
+   */
   public String key() {
-    StringBuilder key = new StringBuilder(namespace).append('/').append(name).append('{');
+    StringBuilder key = new StringBuilder();
+    escape(namespace, false, key).append('/');
+    escape(name, true, key).append('{');
     boolean first = true;
     for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
       if (!first) {
         key.append(',');
       }
-      key.append(dimension.getKey()).append('=').append(dimension.getValue());
+      escape(dimension.getKey(), true, key).append('=');
+      escape(dimension.getValue(), true, key);
       first = false;
     }
     return key.append('}').toString();
+  }
+
+  private static StringBuilder escape(String part, boolean escapeSlash, StringBuilder into) {
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c == '\\' || c == '{' || c == '}' || c == ',' || c == '=' || (escapeSlash && c == '/')) {
+        into.append('\\');
+      }
+      into.append(c);
+    }
+    return into;
   }
 
   @Override

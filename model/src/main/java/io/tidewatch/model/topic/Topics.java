@@ -29,9 +29,11 @@ public record Topics(String prefix) {
   private static final int CONTROL_PARTITIONS = 6;
 
   public Topics {
-    if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+    if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{0,100}")) {
       throw new IllegalArgumentException(
-          "topic prefix may hold only letters, digits, '.', '_' and '-'. Found: " + prefix);
+          "topic prefix may hold only letters, digits, '.', '_' and '-', at most 100 of them."
+              + " Found: "
+              + prefix);
     }
   }
 
