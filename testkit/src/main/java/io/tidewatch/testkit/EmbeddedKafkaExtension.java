@@ -51,7 +51,7 @@ public final class EmbeddedKafkaExtension implements ParameterResolver {
 
   /** Closed by JUnit when the root context closes, i.e. after the last test of the JVM. */
   private record RunningBroker(EmbeddedBroker broker, Path dataDir)
-      implements ExtensionContext.Store.CloseableResource {
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() throws IOException {
       broker.close();

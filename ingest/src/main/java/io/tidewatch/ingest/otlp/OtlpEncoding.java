@@ -1,0 +1,178 @@
+package io.tidewatch.ingest.otlp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The two OTLP/HTTP body encodings: binary protobuf and OTLP/JSON. */
+enum OtlpEncoding {
+  PROTOBUF("application/x-protobuf") {
+    @Override
+    ExportMetricsServiceRequest parseRequest(byte[] body) throws InvalidProtocolBufferException {
+      return ExportMetricsServiceRequest.parseFrom(body);
+    }
+
+    @Override
+    byte[] encode(Message message) {
+      return message.toByteArray();
+    }
+  },
+
+  /**
+   * OTLP/JSON is proto3 JSON with two differences that {@link JsonFormat} does not know: trace and
+   * span ids are hex, not base64, and enums may be integers (which JsonFormat accepts). Hex ids
+   * (only found in exemplars for metrics) are rewritten to base64 first; JsonFormat would otherwise
+   * decode them as base64 without complaint, into the wrong bytes.
+   */
+  JSON("application/json") {
+    @Override
+    ExportMetricsServiceRequest parseRequest(byte[] body) throws InvalidProtocolBufferException {
+      ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+      try {
+        if (contains(body, EXEMPLARS)) {
+          JSON_PARSER.merge(HexIds.rewrite(body), request);
+        } else {
+          JSON_PARSER.merge(
+              new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
+              request);
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        // JsonFormat reports some syntax errors as unchecked Gson exceptions
+        throw new InvalidProtocolBufferException(e.getMessage());
+      }
+      return request.build();
+    }
+
+    @Override
+    byte[] encode(Message message) {
+      try {
+        return JSON_PRINTER.print(message).getBytes(StandardCharsets.UTF_8);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
+      }
+    }
+  };
+
+  private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
+  private static final JsonFormat.Printer JSON_PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final byte[] EXEMPLARS = "\"exemplars\"".getBytes(StandardCharsets.US_ASCII);
+
+  private final String mediaType;
+
+  OtlpEncoding(String mediaType) {
+    this.mediaType = mediaType;
+  }
+
+  /** The {@code Content-Type} of bodies in this encoding. */
+  String mediaType() {
+    return mediaType;
+  }
+
+  abstract ExportMetricsServiceRequest parseRequest(byte[] body)
+      throws InvalidProtocolBufferException;
+
+  abstract byte[] encode(Message message);
+
+  /** The encoding of a {@code Content-Type} header, ignoring parameters such as charset. */
+  static Optional<OtlpEncoding> ofContentType(String contentType) {
+    if (contentType == null) {
+      return Optional.empty();
+    }
+    int semicolon = contentType.indexOf(';');
+    String mediaType =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .trim()
+            .toLowerCase(Locale.ROOT);
+    for (OtlpEncoding encoding : values()) {
+      if (encoding.mediaType.equals(mediaType)) {
+        return Optional.of(encoding);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Rewrites OTLP/JSON's hex {@code traceId}/{@code spanId} of exemplars to proto3's base64. */
+  private static final class HexIds {
+    private static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final Map<String, Integer> ID_LENGTHS =
+        Map.of("traceId", 32, "trace_id", 32, "spanId", 16, "span_id", 16);
+
+    static String rewrite(byte[] body) throws IOException {
+      JsonNode root;
+      try {
+        root = MAPPER.readTree(body);
+      } catch (JsonProcessingException e) {
+        throw new InvalidProtocolBufferException(e.getOriginalMessage());
+      }
+      visit(root, false);
+      return MAPPER.writeValueAsString(root);
+    }
+
+    private static void visit(JsonNode node, boolean exemplar) {
+      if (node.isArray()) {
+        for (JsonNode element : node) {
+          visit(element, exemplar);
+        }
+      } else if (node.isObject()) {
+        ObjectNode object = (ObjectNode) node;
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+          Integer idLength = exemplar ? ID_LENGTHS.get(field.getKey()) : null;
+          if (idLength != null && isHex(field.getValue(), idLength)) {
+            field.setValue(
+                object.textNode(
+                    Base64.getEncoder()
+                        .encodeToString(HexFormat.of().parseHex(field.getValue().textValue()))));
+          } else {
+            visit(field.getValue(), field.getKey().equals("exemplars"));
+          }
+        }
+      }
+    }
+
+    /** Base64 of a 16- or 8-byte id is padded with '=', so it is never mistaken for hex. */
+    private static boolean isHex(JsonNode value, int length) {
+      if (!value.isTextual() || value.textValue().length() != length) {
+        return false;
+      }
+      for (char c : value.textValue().toCharArray()) {
+        boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (!hex) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

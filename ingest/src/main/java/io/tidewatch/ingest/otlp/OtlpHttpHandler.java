@@ -1,0 +1,370 @@
+package io.tidewatch.ingest.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.tidewatch.model.metric.MetricPoint;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code POST /v1/metrics} as the OTLP/HTTP specification says: protobuf or JSON bodies,
+ * optionally gzip-compressed; 200 with an {@code ExportMetricsServiceResponse} (partial success
+ * when points were rejected) once Kafka has acknowledged every accepted point; otherwise a 4xx/5xx
+ * with a {@code google.rpc.Status} in the request's encoding (plain text when the request's
+ * encoding is unknown).
+ */
+final class OtlpHttpHandler implements HttpHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
+
+  static final int RETRY_AFTER_SECONDS = 5;
+  private static final int MAX_REASON_CHARS = 512;
+  private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+  private final OtlpMetricsMapper mapper;
+  private final Producer<String, MetricPoint> producer;
+  private final String topic;
+  private final int maxBodyBytes;
+  private final Duration ackTimeout;
+  private final Clock clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean accepting = true;
+
+  OtlpHttpHandler(
+      OtlpReceiverConfig config,
+      Producer<String, MetricPoint> producer,
+      String topic,
+      Clock clock) {
+    this.mapper = new OtlpMetricsMapper(config.attributeFilter());
+    this.producer = producer;
+    this.topic = topic;
+    this.maxBodyBytes = config.maxBodyBytes();
+    this.ackTimeout = config.ackTimeout();
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    inFlight.incrementAndGet();
+    try {
+      serve(exchange);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug(
+          "OTLP request {} {} from {} failed",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI(),
+          exchange.getRemoteAddress(),
+          e);
+      if (exchange.getResponseCode() == -1) {
+        tryRespond(
+            exchange,
+            new Failure(500, Code.INTERNAL, "internal error in the OTLP receiver; see its log"));
+      }
+    } finally {
+      exchange.close();
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** From now on every request is answered 503, so that a closing receiver can drain. */
+  void stopAccepting() {
+    accepting = false;
+  }
+
+  /** Waits until no request is being served, at most {@code timeout}. */
+  boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    OtlpEncoding encoding =
+        OtlpEncoding.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"))
+            .orElse(null);
+    try {
+      checkRequestLine(exchange);
+      if (encoding == null) {
+        throw new Failure(
+            415,
+            Code.INVALID_ARGUMENT,
+            contentTypeProblem(exchange.getRequestHeaders().getFirst("Content-Type"))
+                + ": send application/x-protobuf or application/json");
+      }
+      byte[] body = readBody(exchange.getRequestHeaders(), exchange.getRequestBody());
+      MappingResult result = mapper.map(parse(encoding, body), clock.instant());
+      publish(result.accepted());
+      if (result.rejected() > 0) {
+        LOG.debug(
+            "OTLP request from {}: {} points accepted, {}",
+            exchange.getRemoteAddress(),
+            result.accepted().size(),
+            result.errorMessage());
+      }
+      respond(exchange, 200, encoding.mediaType(), encoding.encode(response(result)));
+    } catch (Failure failure) {
+      LOG.debug(
+          "OTLP request {} {} from {} answered {}: {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getPath(),
+          exchange.getRemoteAddress(),
+          failure.status,
+          failure.getMessage());
+      respond(exchange, encoding, failure);
+    }
+  }
+
+  private void checkRequestLine(HttpExchange exchange) throws Failure {
+    String path = exchange.getRequestURI().getPath();
+    if (!OtlpHttpReceiver.METRICS_PATH.equals(path)) {
+      throw new Failure(
+          404,
+          Code.NOT_FOUND,
+          "no OTLP endpoint at '"
+              + path
+              + "': metrics are received at POST "
+              + OtlpHttpReceiver.METRICS_PATH);
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      throw new Failure(
+          405,
+          Code.UNIMPLEMENTED,
+          "method "
+              + exchange.getRequestMethod()
+              + " is not allowed on "
+              + OtlpHttpReceiver.METRICS_PATH
+              + ": use POST");
+    }
+    if (!accepting) {
+      throw unavailable("the OTLP receiver is shutting down");
+    }
+    if (SheddingExecutor.isShedding()) {
+      throw unavailable(
+          "the OTLP receiver is overloaded: every worker is busy and the queue is full");
+    }
+  }
+
+  /** Reads at most {@code maxBodyBytes}, as sent and after decompression; never more. */
+  private byte[] readBody(Headers headers, InputStream requestBody) throws Failure, IOException {
+    boolean gzip = isGzip(headers.getFirst("Content-Encoding"));
+    long declared = contentLength(headers.getFirst("Content-Length"));
+    if (declared > maxBodyBytes) {
+      throw new Failure(
+          413,
+          Code.RESOURCE_EXHAUSTED,
+          "request body of "
+              + declared
+              + " bytes is larger than the limit of "
+              + maxBodyBytes
+              + " bytes (maxBodyBytes)");
+    }
+    InputStream in = new BoundedInputStream(requestBody, maxBodyBytes, "request body");
+    try {
+      if (gzip) {
+        in =
+            new BoundedInputStream(
+                new GZIPInputStream(in), maxBodyBytes, "decompressed request body");
+      }
+      return in.readAllBytes();
+    } catch (BoundedInputStream.TooLargeException e) {
+      throw new Failure(413, Code.RESOURCE_EXHAUSTED, e.getMessage() + " (maxBodyBytes)");
+    } catch (ZipException | EOFException e) {
+      if (!gzip) {
+        throw e;
+      }
+      throw new Failure(
+          400, Code.INVALID_ARGUMENT, "request body is not valid gzip: " + e.getMessage());
+    }
+  }
+
+  private static String contentTypeProblem(String contentType) {
+    return contentType == null
+        ? "missing Content-Type"
+        : "unsupported Content-Type '" + contentType + "'";
+  }
+
+  private static boolean isGzip(String contentEncoding) throws Failure {
+    String coding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+    return switch (coding) {
+      case "", "identity" -> false;
+      case "gzip", "x-gzip" -> true;
+      default ->
+          throw new Failure(
+              415,
+              Code.INVALID_ARGUMENT,
+              "unsupported Content-Encoding '" + contentEncoding + "': send gzip or no encoding");
+    };
+  }
+
+  private static long contentLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1; // the server has already refused a malformed length; the stream bound applies
+    }
+  }
+
+  private static ExportMetricsServiceRequest parse(OtlpEncoding encoding, byte[] body)
+      throws Failure {
+    try {
+      return encoding.parseRequest(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw new Failure(
+          400,
+          Code.INVALID_ARGUMENT,
+          "cannot parse the body as an OTLP "
+              + (encoding == OtlpEncoding.JSON ? "JSON" : "protobuf")
+              + " ExportMetricsServiceRequest: "
+              + abbreviate(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** Sends every point and waits for all acknowledgements, so a 200 means "in Kafka". */
+  private void publish(List<MetricPoint> points) throws Failure {
+    if (points.isEmpty()) {
+      return;
+    }
+    List<Future<RecordMetadata>> acks = new ArrayList<>(points.size());
+    try {
+      for (MetricPoint point : points) {
+        acks.add(producer.send(new ProducerRecord<>(topic, point.series().key(), point)));
+      }
+      long deadline = System.nanoTime() + ackTimeout.toNanos();
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw unavailable(kafkaProblem(e.getCause()));
+    } catch (TimeoutException e) {
+      throw unavailable(kafkaProblem("no acknowledgement within " + ackTimeout.toMillis() + " ms"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(kafkaProblem("interrupted while waiting for acknowledgements"));
+    } catch (RuntimeException e) {
+      // send() itself throws when metadata cannot be fetched in max.block.ms or the producer is
+      // closed
+      throw unavailable(kafkaProblem(e));
+    }
+  }
+
+  private String kafkaProblem(Throwable cause) {
+    return kafkaProblem(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+  }
+
+  private String kafkaProblem(String detail) {
+    return "cannot write to Kafka topic '" + topic + "' (" + abbreviate(detail) + ")";
+  }
+
+  private static Failure unavailable(String message) {
+    return new Failure(503, Code.UNAVAILABLE, message + "; retry later", true);
+  }
+
+  private static ExportMetricsServiceResponse response(MappingResult result) {
+    ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
+    if (result.rejected() > 0) {
+      response.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(result.rejected())
+              .setErrorMessage(result.errorMessage()));
+    }
+    return response.build();
+  }
+
+  private static void respond(HttpExchange exchange, OtlpEncoding encoding, Failure failure)
+      throws IOException {
+    if (failure.retryAfter) {
+      exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
+    if (encoding == null) {
+      respond(
+          exchange,
+          failure.status,
+          TEXT_PLAIN,
+          (failure.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+    } else {
+      Status status =
+          Status.newBuilder()
+              .setCode(failure.code.getNumber())
+              .setMessage(failure.getMessage())
+              .build();
+      respond(exchange, failure.status, encoding.mediaType(), encoding.encode(status));
+    }
+  }
+
+  private static void tryRespond(HttpExchange exchange, Failure failure) {
+    try {
+      respond(exchange, null, failure);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot send the error response to {}", exchange.getRemoteAddress(), e);
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS) + "…";
+  }
+
+  /** A request answered with an error status; cheap, without a stack trace. */
+  private static final class Failure extends Exception {
+    private final int status;
+    private final Code code;
+    private final boolean retryAfter;
+
+    Failure(int status, Code code, String message) {
+      this(status, code, message, false);
+    }
+
+    Failure(int status, Code code, String message, boolean retryAfter) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.tidewatch.ingest.otlp;
+
+import com.sun.net.httpserver.HttpServer;
+import io.tidewatch.model.metric.MetricPoint;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OTLP/HTTP metrics receiver: {@code POST /v1/metrics} with a protobuf ({@code
+ * application/x-protobuf}) or JSON ({@code application/json}) {@code ExportMetricsServiceRequest},
+ * optionally gzip-compressed. Every accepted data point is written to the metrics topic as a {@link
+ * MetricPoint} keyed by its series id; the request is answered 200 only once Kafka has acknowledged
+ * all of them (503 with {@code Retry-After} otherwise, so the exporter retries: delivery is
+ * at-least-once). The mapping is described in {@link OtlpMetricsMapper}.
+ *
+ * <pre>{@code
+ * try (Producer<String, MetricPoint> producer = new KafkaProducer<>(props,
+ *         new StringSerializer(), topics.metrics().codec().serializer());
+ *     OtlpHttpReceiver receiver =
+ *         OtlpHttpReceiver.start(OtlpReceiverConfig.defaults(), producer, topics.metrics().name())) {
+ *   System.out.println("OTLP/HTTP on " + receiver.endpoint());
+ *   ... wait for shutdown ...
+ * }
+ * }</pre>
+ *
+ * <p>The caller owns the producer: it is shared by all requests and not closed here. Its {@code
+ * max.block.ms} bounds how long a request can wait for metadata when Kafka is unreachable; keep it
+ * at or below {@link OtlpReceiverConfig#ackTimeout()}.
+ *
+ * <p>Requests are served by {@link OtlpReceiverConfig#workerThreads()} threads with a bounded
+ * queue; when the queue is full the connection is closed without an answer (exporters retry). The
+ * memory this takes is bounded by about {@code workerThreads × maxBodyBytes} plus the decoded
+ * requests.
+ */
+public final class OtlpHttpReceiver implements AutoCloseable {
+
+  /** The OTLP/HTTP metrics path. */
+  public static final String METRICS_PATH = "/v1/metrics";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
+  static final int QUEUED_REQUESTS_PER_THREAD = 64;
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+  private final HttpServer server;
+  private final SheddingExecutor workers;
+  private final OtlpHttpHandler handler;
+  private final URI endpoint;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OtlpHttpReceiver(
+      HttpServer server, SheddingExecutor workers, OtlpHttpHandler handler, URI endpoint) {
+    this.server = server;
+    this.workers = workers;
+    this.handler = handler;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Binds {@code config.host():config.port()} and starts serving.
+   *
+   * @param producer writes the points; shared, owned by the caller, not closed by {@link #close()}
+   * @param metricsTopic the topic to write to, usually {@code topics.metrics().name()}; it must
+   *     exist
+   * @throws IOException when the address cannot be bound (the message names it)
+   */
+  public static OtlpHttpReceiver start(
+      OtlpReceiverConfig config, Producer<String, MetricPoint> producer, String metricsTopic)
+      throws IOException {
+    return start(config, producer, metricsTopic, Clock.systemUTC());
+  }
+
+  static OtlpHttpReceiver start(
+      OtlpReceiverConfig config,
+      Producer<String, MetricPoint> producer,
+      String metricsTopic,
+      Clock clock)
+      throws IOException {
+    return start(
+        config, producer, metricsTopic, clock, config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+  }
+
+  static OtlpHttpReceiver start(
+      OtlpReceiverConfig config,
+      Producer<String, MetricPoint> producer,
+      String metricsTopic,
+      Clock clock,
+      int queueCapacity)
+      throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(producer, "producer");
+    Objects.requireNonNull(clock, "clock");
+    if (metricsTopic == null || metricsTopic.isBlank()) {
+      throw new IllegalArgumentException(
+          "metricsTopic: the topic to write points to (topics.metrics().name()). Found: "
+              + metricsTopic);
+    }
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "host: a resolvable host name or IP address. Found: '" + config.host() + "'");
+    }
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (BindException e) {
+      BindException named =
+          new BindException(
+              "cannot listen for OTLP/HTTP on "
+                  + config.host()
+                  + ":"
+                  + config.port()
+                  + " ("
+                  + e.getMessage()
+                  + "): is another receiver running? Choose another port, or 0 for a free one");
+      named.initCause(e);
+      throw named;
+    }
+    SheddingExecutor workers = new SheddingExecutor(config.workerThreads(), queueCapacity);
+    OtlpHttpHandler handler = new OtlpHttpHandler(config, producer, metricsTopic, clock);
+    server.createContext("/", handler);
+    server.setExecutor(workers);
+    server.start();
+    URI endpoint = endpoint(server.getAddress());
+    LOG.info("OTLP/HTTP receiver listening on {}, writing to {}", endpoint, metricsTopic);
+    return new OtlpHttpReceiver(server, workers, handler, endpoint);
+  }
+
+  /** The bound port (the free one picked when the configured port was 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port/v1/metrics}: where exporters send metrics. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  SheddingExecutor executor() {
+    return workers;
+  }
+
+  /**
+   * Stops accepting (new requests get 503), lets requests in progress finish for up to 10 s, then
+   * releases the port and the worker threads. Idempotent. Does not close the producer.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    handler.stopAccepting();
+    try {
+      if (!handler.awaitIdle(CLOSE_GRACE)) {
+        LOG.warn(
+            "OTLP/HTTP receiver closing with requests still in progress after {}", CLOSE_GRACE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.stop(0);
+    workers.shutdownNow();
+    LOG.info("OTLP/HTTP receiver on {} stopped", endpoint);
+  }
+
+  private static URI endpoint(InetSocketAddress bound) {
+    String host =
+        bound.getAddress() instanceof Inet6Address
+            ? "[" + bound.getAddress().getHostAddress() + "]"
+            : bound.getAddress().getHostAddress();
+    return URI.create("http://" + host + ":" + bound.getPort() + METRICS_PATH);
+  }
+}
