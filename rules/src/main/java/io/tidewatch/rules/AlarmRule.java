@@ -1,0 +1,112 @@
+package io.tidewatch.rules;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One metric alarm of a rule file, with CloudWatch's parameter meanings (RULES.md sections 1 and
+ * 2). The loader fills the defaults; the compact constructor checks what the loader reports as
+ * diagnostics, so that a rule built in code is just as valid.
+ *
+ * @param groupBy dimensions that split the selected series into alarm instances, one per value set
+ * @param evaluationPeriods N: how many datapoints decide
+ * @param datapointsToAlarm M: how many of the N must breach for ALARM, {@code 1 <= M <= N}
+ * @param evaluationRange R: how many periods are looked at, newest first, to find N real datapoints
+ *     ({@code R >= N}; CloudWatch uses N + 2)
+ * @param allowedLateness how long after a period's end its data may still arrive and re-evaluate it
+ * @param runbook a link for people paged by the alarm, or null
+ */
+public record AlarmRule(
+    String name,
+    String description,
+    MetricSelector metric,
+    List<String> groupBy,
+    Statistic statistic,
+    Duration period,
+    int evaluationPeriods,
+    int datapointsToAlarm,
+    int evaluationRange,
+    ComparisonOperator comparison,
+    double threshold,
+    TreatMissingData treatMissingData,
+    Duration allowedLateness,
+    AlarmActions actions,
+    Map<String, String> labels,
+    String runbook) {
+
+  public AlarmRule {
+    Objects.requireNonNull(name, "name");
+    description = description == null ? "" : description;
+    Objects.requireNonNull(metric, "metric");
+    groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
+    Objects.requireNonNull(statistic, "statistic");
+    Objects.requireNonNull(period, "period");
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("period must be positive, found " + period);
+    }
+    if (evaluationPeriods < 1) {
+      throw new IllegalArgumentException(
+          "evaluationPeriods must be at least 1, found " + evaluationPeriods);
+    }
+    if (datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
+      throw new IllegalArgumentException(
+          "datapointsToAlarm must be between 1 and evaluationPeriods ("
+              + evaluationPeriods
+              + "), found "
+              + datapointsToAlarm);
+    }
+    if (evaluationRange < evaluationPeriods) {
+      throw new IllegalArgumentException(
+          "evaluationRange must be at least evaluationPeriods ("
+              + evaluationPeriods
+              + "), found "
+              + evaluationRange);
+    }
+    Objects.requireNonNull(comparison, "comparison");
+    if (!Double.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be a finite number, found " + threshold);
+    }
+    treatMissingData = treatMissingData == null ? TreatMissingData.missing : treatMissingData;
+    allowedLateness = allowedLateness == null ? Duration.ZERO : allowedLateness;
+    if (allowedLateness.isNegative()) {
+      throw new IllegalArgumentException("allowedLateness must not be negative");
+    }
+    actions = actions == null ? AlarmActions.none() : actions;
+    labels = MetricSelector.sortedCopy(labels);
+  }
+
+  /**
+   * A rule with the loader's defaults for everything not given: {@code evaluationRange = N + 2}, no
+   * groupBy, description, lateness, actions, labels or runbook.
+   */
+  public static AlarmRule of(
+      String name,
+      MetricSelector metric,
+      Statistic statistic,
+      Duration period,
+      int evaluationPeriods,
+      int datapointsToAlarm,
+      ComparisonOperator comparison,
+      double threshold,
+      TreatMissingData treatMissingData) {
+    return new AlarmRule(
+        name,
+        "",
+        metric,
+        List.of(),
+        statistic,
+        period,
+        evaluationPeriods,
+        datapointsToAlarm,
+        evaluationPeriods + 2,
+        comparison,
+        threshold,
+        treatMissingData,
+        Duration.ZERO,
+        AlarmActions.none(),
+        Map.of(),
+        null);
+  }
+}

@@ -1,0 +1,524 @@
+package io.tidewatch.rules;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Applies the rule-file schema (RULES.md section 1) to one file's node tree. Checks that need the
+ * whole directory (duplicate names, references to actions) are left to {@link RuleLoader}, which
+ * gets names and references with their positions.
+ */
+final class RuleFileParser {
+
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+  private static final List<String> SECTIONS = List.of("alarms", "actions");
+  private static final List<String> LATER_SECTIONS =
+      List.of(
+          "compositeAlarms",
+          "metricFilters",
+          "queries",
+          "schedules",
+          "healthChecks",
+          "backups",
+          "notifications");
+  private static final List<String> ALARM_KEYS =
+      List.of(
+          "name",
+          "description",
+          "metric",
+          "groupBy",
+          "statistic",
+          "period",
+          "evaluationPeriods",
+          "datapointsToAlarm",
+          "evaluationRange",
+          "comparison",
+          "threshold",
+          "treatMissingData",
+          "allowedLateness",
+          "actions",
+          "labels",
+          "runbook");
+  private static final List<String> LATER_ALARM_KEYS =
+      List.of("metrics", "expression", "anomalyBand");
+  private static final List<String> METRIC_KEYS = List.of("namespace", "name", "dimensions");
+  private static final List<String> ALARM_ACTION_KEYS = List.of("alarm", "ok", "insufficientData");
+  private static final Set<String> ANOMALY_COMPARISONS =
+      Set.of(
+          "GreaterThanUpperThreshold",
+          "LessThanLowerThreshold",
+          "LessThanLowerOrGreaterThanUpperThreshold");
+
+  /** A name as written, with where it was written. */
+  record Named(String name, SourceSpan span) {}
+
+  /**
+   * @param rule null when the alarm has an error of its own
+   */
+  record ParsedAlarm(Named name, AlarmRule rule, List<Named> actionReferences) {}
+
+  /**
+   * @param definition null when the action has an error of its own
+   */
+  record ParsedAction(Named name, ActionDefinition definition) {}
+
+  record ParsedFile(List<ParsedAlarm> alarms, List<ParsedAction> actions) {
+    static final ParsedFile EMPTY = new ParsedFile(List.of(), List.of());
+  }
+
+  private final FileDiagnostics diagnostics;
+
+  private RuleFileParser(FileDiagnostics diagnostics) {
+    this.diagnostics = diagnostics;
+  }
+
+  /** Parses one file's text, adding its diagnostics to {@code sink}. */
+  static ParsedFile parse(String file, String text, List<Diagnostic> sink) {
+    FileDiagnostics diagnostics = new FileDiagnostics(file, text, sink);
+    for (Secrets.Finding secret : Secrets.scan(text)) {
+      diagnostics.report(
+          DiagnosticCode.SECRET_LITERAL,
+          new SourceSpan(file, secret.line(), secret.column(), secret.endColumn()),
+          "this looks like "
+              + secret.description()
+              + "; secrets must not be written in rule files: providers read them from the"
+              + " environment or a Kubernetes Secret");
+    }
+    return YamlDocument.read(text, diagnostics)
+        .map(root -> new RuleFileParser(diagnostics).file(root))
+        .orElse(ParsedFile.EMPTY);
+  }
+
+  private ParsedFile file(Node root) {
+    if (!(root instanceof MappingNode mapping)) {
+      diagnostics.report(
+          DiagnosticCode.WRONG_TYPE,
+          root,
+          "a rule file must be a mapping of sections such as 'alarms:' and 'actions:', found "
+              + YamlDocument.describe(root));
+      return ParsedFile.EMPTY;
+    }
+    List<ParsedAlarm> alarms = new ArrayList<>();
+    List<ParsedAction> actions = new ArrayList<>();
+    List<String> known = new ArrayList<>(SECTIONS);
+    known.addAll(LATER_SECTIONS);
+    Fields sections = new Fields(mapping, diagnostics, "the file");
+    sections.rejectUnknown(known, "section");
+    for (Fields.Field section : sections.all()) {
+      switch (section.key()) {
+        case "alarms" -> alarms(section, alarms);
+        case "actions" -> actions(section, actions);
+        default -> {
+          if (LATER_SECTIONS.contains(section.key())) {
+            diagnostics.report(
+                DiagnosticCode.UNSUPPORTED_SECTION,
+                section.keyNode(),
+                "section '" + section.key() + "' is not supported yet; it is ignored");
+          }
+        }
+      }
+    }
+    return new ParsedFile(alarms, actions);
+  }
+
+  private void alarms(Fields.Field section, List<ParsedAlarm> out) {
+    Node value = section.value();
+    if (YamlDocument.isNull(value) || diagnostics.unusable(value)) {
+      return;
+    }
+    if (!(value instanceof SequenceNode sequence)) {
+      diagnostics.report(
+          DiagnosticCode.WRONG_TYPE,
+          value,
+          "'alarms' must be a list of alarms, each starting with '- name: ...', found "
+              + YamlDocument.describe(value));
+      return;
+    }
+    for (Node item : sequence.getValue()) {
+      if (item instanceof MappingNode alarm) {
+        out.add(alarm(alarm));
+      } else if (!diagnostics.unusable(item)) {
+        diagnostics.report(
+            DiagnosticCode.WRONG_TYPE,
+            item,
+            "each item of 'alarms' must be a mapping with 'name:', 'metric:' and so on, found "
+                + YamlDocument.describe(item));
+      }
+    }
+  }
+
+  private ParsedAlarm alarm(MappingNode node) {
+    int errorsBefore = diagnostics.errors();
+    Fields fields = new Fields(node, diagnostics, "an alarm");
+    List<String> known = new ArrayList<>(ALARM_KEYS);
+    known.addAll(LATER_ALARM_KEYS);
+    Named name = name(fields, "alarm");
+    if (name != null) {
+      fields.owner("alarm '" + name.name() + "'");
+    }
+    fields.rejectUnknown(known);
+    boolean later = false;
+    for (String key : LATER_ALARM_KEYS) {
+      Optional<Fields.Field> field = fields.field(key);
+      if (field.isPresent()) {
+        later = true;
+        diagnostics.report(
+            DiagnosticCode.NOT_SUPPORTED_YET,
+            field.get().keyNode(),
+            "metric math / anomaly bands are not supported yet ('"
+                + key
+                + "'); this alarm is skipped");
+      }
+    }
+    if (later) {
+      return new ParsedAlarm(name, null, List.of());
+    }
+    String description = fields.string("description", false).orElse("");
+    Optional<MetricSelector> metric = metric(fields);
+    Optional<List<String>> groupBy = groupBy(fields);
+    Optional<Statistic> statistic = statistic(fields);
+    Optional<Duration> period = period(fields);
+    Optional<Integer> evaluationPeriods = fields.integer("evaluationPeriods", true, 1);
+    Optional<Integer> datapointsToAlarm = fields.integer("datapointsToAlarm", false, 1);
+    Optional<Integer> evaluationRange = fields.integer("evaluationRange", false, 1);
+    evaluationPeriods.ifPresent(
+        n -> checkAgainstEvaluationPeriods(fields, n, datapointsToAlarm, evaluationRange));
+    Optional<ComparisonOperator> comparison = comparison(fields);
+    Optional<Double> threshold = fields.number("threshold", true);
+    Optional<TreatMissingData> treatMissingData =
+        enumValue(
+            fields,
+            "treatMissingData",
+            false,
+            TreatMissingData.class,
+            "missing data treatment",
+            text -> "");
+    Optional<Duration> allowedLateness = fields.duration("allowedLateness", false);
+    List<Named> references = new ArrayList<>();
+    AlarmActions actions = alarmActions(fields, references);
+    Optional<Map<String, String>> labels =
+        fields.stringMap("labels", "{severity: page, team: web}");
+    String runbook = fields.string("runbook", false).orElse(null);
+    if (diagnostics.errors() > errorsBefore || name == null) {
+      return new ParsedAlarm(name, null, references);
+    }
+    int n = evaluationPeriods.orElseThrow();
+    AlarmRule rule =
+        new AlarmRule(
+            name.name(),
+            description,
+            metric.orElseThrow(),
+            groupBy.orElse(List.of()),
+            statistic.orElseThrow(),
+            period.orElseThrow(),
+            n,
+            datapointsToAlarm.orElse(n),
+            evaluationRange.orElse(n + 2),
+            comparison.orElseThrow(),
+            threshold.orElseThrow(),
+            treatMissingData.orElse(TreatMissingData.missing),
+            allowedLateness.orElse(Duration.ZERO),
+            actions,
+            labels.orElse(Map.of()),
+            runbook);
+    return new ParsedAlarm(name, rule, references);
+  }
+
+  /** The required {@code name}, checked against {@link #NAME}; null when missing or invalid. */
+  private Named name(Fields fields, String kind) {
+    Optional<ScalarNode> node = fields.stringNode("name", true);
+    if (node.isEmpty()) {
+      return null;
+    }
+    String name = node.get().getValue();
+    if (!NAME.matcher(name).matches()) {
+      fields.badValue(node.get(), badName(kind, name));
+      return null;
+    }
+    return new Named(name, diagnostics.span(node.get()));
+  }
+
+  private static String badName(String kind, String name) {
+    return kind
+        + " name '"
+        + name
+        + "' is not valid: use only letters, digits, '.', '_' and '-' ([A-Za-z0-9._-]+)";
+  }
+
+  private Optional<MetricSelector> metric(Fields alarm) {
+    Optional<MappingNode> node =
+        alarm.mapping("metric", true, "{namespace: Host, name: cpu_utilization}");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    int errorsBefore = diagnostics.errors();
+    Fields metric = new Fields(node.get(), diagnostics, "'metric'");
+    metric.rejectUnknown(METRIC_KEYS);
+    Optional<String> namespace = metric.string("namespace", true);
+    Optional<String> name = metric.string("name", true);
+    Optional<Map<String, String>> dimensions = metric.stringMap("dimensions", "{service: web}");
+    if (diagnostics.errors() > errorsBefore) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new MetricSelector(namespace.orElseThrow(), name.orElseThrow(), dimensions.orElse(null)));
+  }
+
+  private Optional<List<String>> groupBy(Fields alarm) {
+    Optional<List<ScalarNode>> items = alarm.stringList("groupBy", "[host]");
+    if (items.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> groupBy = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ScalarNode item : items.get()) {
+      if (!seen.add(item.getValue())) {
+        alarm.badValue(item, "'groupBy' lists '" + item.getValue() + "' twice");
+      }
+      groupBy.add(item.getValue());
+    }
+    return Optional.of(groupBy);
+  }
+
+  private Optional<Statistic> statistic(Fields alarm) {
+    Optional<ScalarNode> node = alarm.stringNode("statistic", true);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Statistic statistic = Statistic.parse(node.get().getValue());
+      if (statistic instanceof Statistic.Percentile) {
+        diagnostics.report(
+            DiagnosticCode.PERCENTILE_NOT_COMPUTED_YET,
+            node.get(),
+            "percentiles are not computed yet (they arrive with the sketch work); until then"
+                + " this alarm sees no datapoints and follows its treatMissingData");
+      }
+      return Optional.of(statistic);
+    } catch (Statistic.UnknownStatisticException e) {
+      alarm.badValue(node.get(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** CloudWatch's periods: 10, 20 or 30 seconds (high resolution) or whole minutes. */
+  private Optional<Duration> period(Fields alarm) {
+    Optional<Duration> period = alarm.duration("period", true);
+    if (period.isEmpty()) {
+      return period;
+    }
+    long seconds = period.get().toSeconds();
+    boolean valid =
+        seconds == 10 || seconds == 20 || seconds == 30 || (seconds > 0 && seconds % 60 == 0);
+    if (!valid) {
+      Node node = alarm.field("period").orElseThrow().value();
+      alarm.badValue(
+          node,
+          "'period' must be 10s, 20s, 30s or a multiple of 1m, found '"
+              + ((ScalarNode) node).getValue()
+              + "'");
+      return Optional.empty();
+    }
+    return period;
+  }
+
+  private void checkAgainstEvaluationPeriods(
+      Fields alarm, int n, Optional<Integer> datapointsToAlarm, Optional<Integer> evaluationRange) {
+    if (datapointsToAlarm.isPresent() && datapointsToAlarm.get() > n) {
+      alarm.badValue(
+          alarm.field("datapointsToAlarm").orElseThrow().value(),
+          "'datapointsToAlarm' ("
+              + datapointsToAlarm.get()
+              + ") must not be greater than 'evaluationPeriods' ("
+              + n
+              + ")");
+    }
+    if (evaluationRange.isPresent() && evaluationRange.get() < n) {
+      alarm.badValue(
+          alarm.field("evaluationRange").orElseThrow().value(),
+          "'evaluationRange' ("
+              + evaluationRange.get()
+              + ") must not be less than 'evaluationPeriods' ("
+              + n
+              + ")");
+    }
+  }
+
+  private Optional<ComparisonOperator> comparison(Fields alarm) {
+    return enumValue(
+        alarm,
+        "comparison",
+        true,
+        ComparisonOperator.class,
+        "comparison",
+        text ->
+            ANOMALY_COMPARISONS.contains(text)
+                ? " (anomaly-band comparisons are not supported yet)"
+                : "");
+  }
+
+  /**
+   * A value that must be one of an enum's constants, spelt exactly; unknown ones are reported with
+   * the nearest constant.
+   */
+  private <E extends Enum<E>> Optional<E> enumValue(
+      Fields fields,
+      String key,
+      boolean required,
+      Class<E> type,
+      String what,
+      Function<String, String> extraHint) {
+    Optional<ScalarNode> node = fields.stringNode(key, required);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = node.get().getValue();
+    E[] constants = type.getEnumConstants();
+    for (E constant : constants) {
+      if (constant.name().equals(text)) {
+        return Optional.of(constant);
+      }
+    }
+    List<String> names = Arrays.stream(constants).map(Enum::name).toList();
+    String hint = extraHint.apply(text);
+    if (hint.isEmpty()) {
+      hint =
+          DidYouMean.closest(text, names)
+              .map(name -> " (did you mean '" + name + "'?)")
+              .orElse(" (expected one of " + String.join(", ", names) + ")");
+    }
+    fields.badValue(node.get(), "unknown " + what + " '" + text + "'" + hint);
+    return Optional.empty();
+  }
+
+  private AlarmActions alarmActions(Fields alarm, List<Named> references) {
+    Optional<Fields.Field> field = alarm.field("actions");
+    if (field.isEmpty() || YamlDocument.isNull(field.get().value())) {
+      return AlarmActions.none();
+    }
+    Optional<MappingNode> node =
+        alarm.mapping("actions", false, "{alarm: [ops-slack], ok: [ops-slack]}");
+    if (node.isEmpty()) {
+      return AlarmActions.none();
+    }
+    Fields actions = new Fields(node.get(), diagnostics, "'actions'");
+    actions.rejectUnknown(ALARM_ACTION_KEYS);
+    List<List<String>> lists = new ArrayList<>();
+    for (String state : ALARM_ACTION_KEYS) {
+      List<String> names = new ArrayList<>();
+      for (ScalarNode item : actions.stringList(state, "[ops-slack]").orElse(List.of())) {
+        names.add(item.getValue());
+        references.add(new Named(item.getValue(), diagnostics.span(item)));
+      }
+      lists.add(names);
+    }
+    return new AlarmActions(lists.get(0), lists.get(1), lists.get(2));
+  }
+
+  private void actions(Fields.Field section, List<ParsedAction> out) {
+    Node value = section.value();
+    if (YamlDocument.isNull(value) || diagnostics.unusable(value)) {
+      return;
+    }
+    if (!(value instanceof MappingNode mapping)) {
+      diagnostics.report(
+          DiagnosticCode.WRONG_TYPE,
+          value,
+          "'actions' must be a mapping of action names to settings, e.g. 'ops-slack: {type:"
+              + " slack, channel: \"#ops\"}', found "
+              + YamlDocument.describe(value));
+      return;
+    }
+    for (Fields.Field entry : new Fields(mapping, diagnostics, "'actions'").all()) {
+      out.add(action(entry));
+    }
+  }
+
+  private ParsedAction action(Fields.Field entry) {
+    int errorsBefore = diagnostics.errors();
+    Named name = null;
+    if (NAME.matcher(entry.key()).matches()) {
+      name = new Named(entry.key(), diagnostics.span(entry.keyNode()));
+    } else {
+      diagnostics.report(DiagnosticCode.BAD_VALUE, entry.keyNode(), badName("action", entry.key()));
+    }
+    if (!(entry.value() instanceof MappingNode mapping)) {
+      if (!diagnostics.unusable(entry.value())) {
+        diagnostics.report(
+            DiagnosticCode.WRONG_TYPE,
+            entry.value(),
+            "action '"
+                + entry.key()
+                + "' must be a mapping with a 'type', e.g. {type: slack, channel: \"#ops\"}, found "
+                + YamlDocument.describe(entry.value()));
+      }
+      return new ParsedAction(name, null);
+    }
+    Fields fields = new Fields(mapping, diagnostics, "action '" + entry.key() + "'");
+    Optional<String> type = fields.string("type", true);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    for (Fields.Field setting : fields.all()) {
+      if (!setting.key().equals("type")) {
+        settings.put(setting.key(), plain(setting.value()));
+      }
+    }
+    if (diagnostics.errors() > errorsBefore || name == null) {
+      return new ParsedAction(name, null);
+    }
+    return new ParsedAction(name, new ActionDefinition(name.name(), type.orElseThrow(), settings));
+  }
+
+  /**
+   * A node as a plain Java value for providers. The tree is known to be acyclic and small (see
+   * {@link YamlDocument}), so plain recursion is safe.
+   */
+  private Object plain(Node node) {
+    if (node instanceof MappingNode mapping) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Fields.Field field : new Fields(mapping, diagnostics, "a setting").all()) {
+        map.put(field.key(), plain(field.value()));
+      }
+      return Collections.unmodifiableMap(map);
+    }
+    if (node instanceof SequenceNode sequence) {
+      List<Object> list = new ArrayList<>();
+      for (Node item : sequence.getValue()) {
+        list.add(plain(item));
+      }
+      return Collections.unmodifiableList(list);
+    }
+    ScalarNode scalar = (ScalarNode) node;
+    String text = scalar.getValue();
+    Tag tag = scalar.getTag();
+    try {
+      if (Tag.NULL.equals(tag)) {
+        return null;
+      } else if (Tag.BOOL.equals(tag)) {
+        return Boolean.parseBoolean(text);
+      } else if (Tag.INT.equals(tag) && !text.startsWith("0x") && !text.startsWith("0o")) {
+        return Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
+      } else if (Tag.FLOAT.equals(tag)) {
+        return Double.parseDouble(text);
+      }
+    } catch (NumberFormatException e) {
+      return text; // out of range or a YAML-only spelling: the provider gets the text
+    }
+    return text;
+  }
+}

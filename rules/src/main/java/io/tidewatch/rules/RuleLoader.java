@@ -1,0 +1,209 @@
+package io.tidewatch.rules;
+
+import io.tidewatch.rules.RuleFileParser.Named;
+import io.tidewatch.rules.RuleFileParser.ParsedAction;
+import io.tidewatch.rules.RuleFileParser.ParsedAlarm;
+import io.tidewatch.rules.RuleFileParser.ParsedFile;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Loads a rules directory: every {@code *.yaml} / {@code *.yml} file in it (not in subdirectories),
+ * in file-name order, checked against RULES.md section 1. Every problem in every file is collected,
+ * never only the first; nothing here throws on bad input.
+ *
+ * <p>The same loader backs the stream processor and {@code tidewatch rules check|test|apply}, so
+ * what the check accepts is exactly what runs.
+ */
+public final class RuleLoader {
+
+  /** Files larger than this are refused unread. */
+  public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+  private RuleLoader() {}
+
+  /** Loads every rule file directly inside {@code directory}. */
+  public static LoadResult load(Path directory) {
+    String label = directory.toString();
+    if (!Files.isDirectory(directory)) {
+      return failed(label, "'" + label + "' is not a directory of rule files");
+    }
+    List<Path> files;
+    try (Stream<Path> entries = Files.list(directory)) {
+      files =
+          entries
+              .filter(Files::isRegularFile)
+              .filter(RuleLoader::isRuleFile)
+              .sorted(Comparator.comparing(path -> path.getFileName().toString()))
+              .toList();
+    } catch (IOException e) {
+      return failed(label, "cannot list '" + label + "': " + e.getMessage());
+    }
+    return loadFiles(files);
+  }
+
+  /**
+   * Loads the given files as one directory (names unique across them, references resolved across
+   * them), in the order given; for {@code rules test}, whose test files name their rule files.
+   */
+  public static LoadResult loadFiles(List<Path> files) {
+    Loading loading = new Loading();
+    for (Path path : files) {
+      String label = path.toString();
+      try {
+        long size = Files.size(path);
+        if (size > MAX_FILE_BYTES) {
+          loading.tooLarge(label, size);
+          continue;
+        }
+        loading.add(label, Files.readString(path, StandardCharsets.UTF_8));
+      } catch (CharacterCodingException e) {
+        loading.unreadable(label, "'" + label + "' is not UTF-8 text");
+      } catch (IOException e) {
+        loading.unreadable(label, "cannot read '" + label + "': " + e.getMessage());
+      }
+    }
+    return loading.finish();
+  }
+
+  /**
+   * Loads one file's text, e.g. from an editor buffer or a test.
+   *
+   * @param fileLabel how diagnostics name the file
+   */
+  public static LoadResult loadString(String fileLabel, String yaml) {
+    Loading loading = new Loading();
+    if (yaml.length() > MAX_FILE_BYTES) {
+      loading.tooLarge(fileLabel, yaml.length());
+    } else {
+      loading.add(fileLabel, yaml);
+    }
+    return loading.finish();
+  }
+
+  private static boolean isRuleFile(Path path) {
+    String name = path.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  private static LoadResult failed(String label, String message) {
+    Loading loading = new Loading();
+    loading.unreadable(label, message);
+    return loading.finish();
+  }
+
+  /** One load: the files read so far, then the checks across them. */
+  private static final class Loading {
+    private final Map<String, String> sources = new LinkedHashMap<>();
+    private final Map<String, Integer> order = new HashMap<>();
+    private final List<ParsedFile> parsed = new ArrayList<>();
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+
+    void add(String label, String text) {
+      order.putIfAbsent(label, order.size());
+      String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
+      sources.put(label, content);
+      parsed.add(RuleFileParser.parse(label, content, diagnostics));
+    }
+
+    void tooLarge(String label, long size) {
+      order.putIfAbsent(label, order.size());
+      diagnostics.add(
+          Diagnostic.of(
+              DiagnosticCode.TOO_LARGE,
+              SourceSpan.file(label),
+              String.format(
+                  "the file is %.1f MiB; rule files are limited to %d MiB, split it into several"
+                      + " files",
+                  size / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024))));
+    }
+
+    void unreadable(String label, String message) {
+      order.putIfAbsent(label, order.size());
+      diagnostics.add(Diagnostic.of(DiagnosticCode.UNREADABLE, SourceSpan.file(label), message));
+    }
+
+    LoadResult finish() {
+      Map<String, ActionDefinition> actions = new LinkedHashMap<>();
+      Map<String, Named> actionNames = new HashMap<>();
+      for (ParsedFile file : parsed) {
+        for (ParsedAction action : file.actions()) {
+          if (action.name() != null
+              && unique("action", action.name(), actionNames)
+              && action.definition() != null) {
+            actions.put(action.name().name(), action.definition());
+          }
+        }
+      }
+      List<AlarmRule> alarms = new ArrayList<>();
+      Map<String, Named> alarmNames = new HashMap<>();
+      for (ParsedFile file : parsed) {
+        for (ParsedAlarm alarm : file.alarms()) {
+          boolean valid = alarm.name() == null || unique("alarm", alarm.name(), alarmNames);
+          for (Named reference : alarm.actionReferences()) {
+            valid &= defined(reference, actionNames);
+          }
+          if (valid && alarm.rule() != null) {
+            alarms.add(alarm.rule());
+          }
+        }
+      }
+      diagnostics.sort(
+          Comparator.comparing((Diagnostic d) -> order.getOrDefault(d.span().file(), -1))
+              .thenComparingInt(d -> d.span().line())
+              .thenComparingInt(d -> d.span().column()));
+      return new LoadResult(new RuleSet(alarms, actions), diagnostics, sources);
+    }
+
+    private boolean unique(String kind, Named name, Map<String, Named> seen) {
+      Named first = seen.putIfAbsent(name.name(), name);
+      if (first == null) {
+        return true;
+      }
+      diagnostics.add(
+          Diagnostic.of(
+              DiagnosticCode.DUPLICATE_NAME,
+              name.span(),
+              "duplicate "
+                  + kind
+                  + " name '"
+                  + name.name()
+                  + "'; it is first defined at "
+                  + first.span().file()
+                  + ":"
+                  + first.span().line()));
+      return false;
+    }
+
+    private boolean defined(Named reference, Map<String, Named> actionNames) {
+      if (actionNames.containsKey(reference.name())) {
+        return true;
+      }
+      String hint =
+          DidYouMean.closest(reference.name(), new TreeSet<>(actionNames.keySet()))
+              .map(name -> " (did you mean '" + name + "'?)")
+              .orElse("");
+      diagnostics.add(
+          Diagnostic.of(
+              DiagnosticCode.UNDEFINED_REFERENCE,
+              reference.span(),
+              Secrets.mask(
+                  "action '"
+                      + reference.name()
+                      + "' is not defined in the 'actions:' section of any file"
+                      + hint)));
+      return false;
+    }
+  }
+}
