@@ -10,6 +10,9 @@ import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.RuleSet;
 import io.tidewatch.streams.alarm.AlarmStreams;
 import io.tidewatch.streams.alarm.AlarmTopology;
+import io.tidewatch.streams.alarm.RuleRegistry;
+import io.tidewatch.streams.rules.RuleWatcher;
+import io.tidewatch.streams.rules.RulesTopic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -31,8 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Everything in one JVM: the embedded broker (unless an existing cluster is given), topic
- * bootstrap, the OTLP receiver, the alarm stream processor and the console action worker. Each
- * part talks to the others only through Kafka topics, as they do when deployed apart.
+ * bootstrap, the OTLP receiver, the alarm stream processor and the console action worker. Each part
+ * talks to the others only through Kafka topics, as they do when deployed apart.
  */
 final class AllInOne implements AutoCloseable {
 
@@ -47,7 +50,7 @@ final class AllInOne implements AutoCloseable {
       int kafkaPort,
       String otlpHost,
       int otlpPort,
-      RuleSet rules,
+      Optional<RuleFiles.Publication> rules,
       boolean demo,
       Topics topics) {
     Config {
@@ -62,11 +65,13 @@ final class AllInOne implements AutoCloseable {
       String bootstrapServers, boolean embedded, URI otlpMetrics, Path alarmLog, Path dataDir) {}
 
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+  private final RuleRegistry rules = RuleRegistry.of(RuleSet.empty());
   private Endpoints endpoints;
 
   private AllInOne() {}
 
-  static AllInOne start(Config config, PrintWriter console) throws IOException, InterruptedException {
+  static AllInOne start(Config config, PrintWriter console)
+      throws IOException, InterruptedException {
     AllInOne allInOne = new AllInOne();
     try {
       allInOne.startParts(config, console);
@@ -91,7 +96,8 @@ final class AllInOne implements AutoCloseable {
       bootstrap = broker.bootstrapServers();
     }
 
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       short replication = config.bootstrapServers().isPresent() ? (short) -1 : (short) 1;
       TopicBootstrap.Report report =
           new TopicBootstrap(admin, replication).ensure(config.topics().specs());
@@ -99,6 +105,13 @@ final class AllInOne implements AutoCloseable {
         console.println("warning: topic settings differ from Tidewatch's: " + conflict);
       }
     }
+
+    RulesTopic rulesTopic = new RulesTopic(bootstrap, config.topics());
+    config
+        .rules()
+        .ifPresent(
+            publication -> rulesTopic.publish(publication.documents(), publication.replaceAll()));
+    parts.push(RuleWatcher.start(rulesTopic, rules));
 
     Producer<String, MetricPoint> producer = metricsProducer(bootstrap, config.topics());
     parts.push(producer::close);
@@ -112,7 +125,7 @@ final class AllInOne implements AutoCloseable {
 
     AlarmStreams streams =
         AlarmStreams.start(
-            AlarmTopology.Config.of(config.topics(), config.rules()),
+            AlarmTopology.Config.of(config.topics(), rules),
             bootstrap,
             config.topics().prefix() + "alarms",
             dataDir.resolve("streams"));
@@ -121,7 +134,11 @@ final class AllInOne implements AutoCloseable {
     Path alarmLog = dataDir.resolve("alarms.log");
     AlarmConsoleWorker worker =
         new AlarmConsoleWorker(
-            bootstrap, config.topics(), config.topics().prefix() + "console-actions", console, alarmLog);
+            bootstrap,
+            config.topics(),
+            config.topics().prefix() + "console-actions",
+            console,
+            alarmLog);
     Thread workerThread = new Thread(worker, "tidewatch-console-actions");
     workerThread.start();
     parts.push(
@@ -135,29 +152,37 @@ final class AllInOne implements AutoCloseable {
     }
     endpoints =
         new Endpoints(
-            bootstrap,
-            config.bootstrapServers().isEmpty(),
-            receiver.endpoint().resolve("/v1/metrics"),
-            alarmLog,
-            dataDir);
+            bootstrap, config.bootstrapServers().isEmpty(), receiver.endpoint(), alarmLog, dataDir);
   }
 
   private static Producer<String, MetricPoint> metricsProducer(String bootstrap, Topics topics) {
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.CLIENT_ID_CONFIG, topics.prefix() + "otlp-receiver"),
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.CLIENT_ID_CONFIG,
+            topics.prefix() + "otlp-receiver"),
         new StringSerializer(),
         topics.metrics().codec().serializer());
   }
 
   Endpoints endpoints() {
     return endpoints;
+  }
+
+  /** The rules in force: those on the rules topic, kept current as it changes. */
+  RuleSet rules() {
+    return rules.rules();
   }
 
   /** Stops the parts in the reverse order of their start; the broker goes last. */

@@ -25,8 +25,8 @@ final class Banner {
             : " (external cluster)");
     out.printf("  OTLP/HTTP        %s%n", endpoints.otlpMetrics());
     out.printf(
-        "  Rules            %s (%d alarm%s%s)%n",
-        rulesDir.map(Path::toString).orElse("none"),
+        "  Rules            %s (%d alarm%s in force%s)%n",
+        rulesDir.map(Path::toString).orElse("as last applied"),
         rules.alarms().size(),
         rules.alarms().size() == 1 ? "" : "s",
         demo ? ", including the demo alarm" : "");

@@ -40,7 +40,8 @@ final class DemoMetrics implements AutoCloseable {
 
   private DemoMetrics() {}
 
-  static DemoMetrics start(Producer<String, MetricPoint> producer, Topic<MetricPoint> topic, Clock clock) {
+  static DemoMetrics start(
+      Producer<String, MetricPoint> producer, Topic<MetricPoint> topic, Clock clock) {
     DemoMetrics demo = new DemoMetrics();
     Instant startedAt = clock.instant();
     demo.timer.scheduleAtFixedRate(

@@ -13,11 +13,7 @@ final class KafkaOptions {
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT[,...]",
       description =
-          "Kafka to use (default: $"
-              + BOOTSTRAP_ENV
-              + ", else "
-              + DEFAULT_BOOTSTRAP
-              + ").")
+          "Kafka to use (default: $" + BOOTSTRAP_ENV + ", else " + DEFAULT_BOOTSTRAP + ").")
   String bootstrapServers;
 
   @Option(
@@ -32,7 +28,9 @@ final class KafkaOptions {
       return bootstrapServers;
     }
     String fromEnvironment = System.getenv(BOOTSTRAP_ENV);
-    return fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_BOOTSTRAP : fromEnvironment;
+    return fromEnvironment == null || fromEnvironment.isBlank()
+        ? DEFAULT_BOOTSTRAP
+        : fromEnvironment;
   }
 
   Topics topics() {

@@ -1,11 +1,15 @@
 package io.tidewatch.app;
 
 import io.tidewatch.rules.LoadResult;
+import io.tidewatch.rules.RuleDocument;
 import io.tidewatch.rules.RuleLoader;
+import io.tidewatch.streams.rules.RulesTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -13,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "rules",
     mixinStandardHelpOptions = true,
-    description = "Check rule files.",
-    subcommands = {RulesCommand.Check.class})
+    description = "Check rule files and apply them to a running Tidewatch.",
+    subcommands = {RulesCommand.Check.class, RulesCommand.Apply.class})
 final class RulesCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -60,6 +64,50 @@ final class RulesCommand implements Runnable {
           errors == 1 ? "" : "s");
       out.flush();
       return errors > 0 ? OneLineErrors.EXIT_FAILURE : 0;
+    }
+  }
+
+  /**
+   * {@code tidewatch rules apply DIR}: check, then publish all or nothing to the rules topic;
+   * running processors pick the change up without a restart.
+   */
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check the rule files in DIR and, if they have no error, publish them to the rules topic in"
+            + " one transaction. Rules on the topic that are not in DIR are removed.",
+        "Running processors pick the change up without a restart."
+      })
+  static final class Apply implements Callable<Integer> {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin KafkaOptions kafka;
+
+    @Parameters(paramLabel = "DIR", description = "Directory of rule files (*.yaml).")
+    Path directory;
+
+    @Override
+    public Integer call() {
+      if (!Files.isDirectory(directory)) {
+        throw new OneLineErrors.UsageException("rules directory " + directory + " does not exist");
+      }
+      List<RuleDocument> documents = RuleFiles.documents(directory);
+      RulesTopic.Publication publication =
+          new RulesTopic(kafka.bootstrapServers(), kafka.topics()).publish(documents, true);
+      var out = spec.commandLine().getOut();
+      out.printf(
+          "applied %s to %s: %d changed, %d unchanged, %d removed%n",
+          directory,
+          kafka.topics().rules().name(),
+          publication.upserted().size(),
+          publication.unchanged().size(),
+          publication.removed().size());
+      publication.upserted().forEach(id -> out.println("  ~ " + id));
+      publication.removed().forEach(id -> out.println("  - " + id));
+      out.flush();
+      return 0;
     }
   }
 }

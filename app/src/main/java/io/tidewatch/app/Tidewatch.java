@@ -20,7 +20,6 @@ public final class Tidewatch implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    Logging.configureDefaults();
     System.exit(commandLine().execute(args));
   }
 

@@ -1,7 +1,6 @@
 package io.tidewatch.app;
 
 import io.tidewatch.model.topic.Topics;
-import io.tidewatch.rules.RuleSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +27,16 @@ final class UpCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = ".tidewatch",
-      description = "Where the broker, state stores and the alarm log live (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where the broker, state stores and the alarm log live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
       names = "--kafka-port",
       paramLabel = "PORT",
       defaultValue = "9092",
-      description = "Port of the embedded broker on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description =
+          "Port of the embedded broker on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
   @Option(
@@ -62,7 +63,8 @@ final class UpCommand implements Callable<Integer> {
       names = "--otlp-port",
       paramLabel = "PORT",
       defaultValue = "4318",
-      description = "Port of the OTLP/HTTP receiver; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description =
+          "Port of the OTLP/HTTP receiver; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int otlpPort;
 
   @Option(
@@ -82,7 +84,6 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Optional<Path> rules = rulesDirectory();
-    RuleSet ruleSet = RuleFiles.load(rules, demo);
     AllInOne.Config config =
         new AllInOne.Config(
             dataDir,
@@ -90,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
             kafkaPort,
             otlpHost,
             otlpPort,
-            ruleSet,
+            RuleFiles.forUp(rules, demo),
             demo,
             new Topics(topicPrefix));
     CountDownLatch stopped = new CountDownLatch(1);
@@ -105,7 +106,7 @@ final class UpCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "tidewatch-shutdown"));
-    Banner.print(out, allInOne.endpoints(), rules, ruleSet, demo);
+    Banner.print(out, allInOne.endpoints(), rules, allInOne.rules(), demo);
     stopped.await();
     return 0;
   }

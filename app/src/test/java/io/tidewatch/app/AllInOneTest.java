@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.model.topic.Topics;
-import io.tidewatch.rules.RuleSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -62,9 +61,16 @@ class AllInOneTest {
   @Test
   void shouldTurnAnOtlpMetricIntoAnAlarmEventAndKeepStateAcrossRestart() throws Exception {
     Files.writeString(rulesDir.resolve("load.yaml"), RULES);
-    RuleSet rules = RuleFiles.load(Optional.of(rulesDir), false);
     AllInOne.Config config =
-        new AllInOne.Config(dataDir, Optional.empty(), 0, "127.0.0.1", 0, rules, false, Topics.defaults());
+        new AllInOne.Config(
+            dataDir,
+            Optional.empty(),
+            0,
+            "127.0.0.1",
+            0,
+            RuleFiles.forUp(Optional.of(rulesDir), false),
+            false,
+            Topics.defaults());
     StringWriter console = new StringWriter();
 
     List<AlarmStateChange> events;
@@ -72,7 +78,8 @@ class AllInOneTest {
       // A breaching point in the period that has just closed: evaluated on the wall clock at once.
       Instant closedPeriod = periodStart(awaitSecondsIntoPeriod(3)).minus(PERIOD);
       HttpResponse<String> response =
-          postMetric(allInOne.endpoints().otlpMetrics(), "web-1", closedPeriod.plusSeconds(1), 97.5);
+          postMetric(
+              allInOne.endpoints().otlpMetrics(), "web-1", closedPeriod.plusSeconds(1), 97.5);
       assertThat(response.statusCode()).isEqualTo(200);
 
       events = awaitEvents(allInOne.endpoints().bootstrapServers(), 1);
@@ -109,7 +116,8 @@ class AllInOneTest {
     // state lost, the next point would create a new instance and emit INSUFFICIENT_DATA -> OK.
     try (AllInOne restarted = AllInOne.start(config, new PrintWriter(console, true))) {
       String bootstrap = restarted.endpoints().bootstrapServers();
-      assertThat(awaitEvents(bootstrap, 2)).extracting(AlarmStateChange::id)
+      assertThat(awaitEvents(bootstrap, 2))
+          .extracting(AlarmStateChange::id)
           .containsExactlyElementsOf(events.stream().map(AlarmStateChange::id).toList());
 
       Instant now = Instant.now();

@@ -2,7 +2,11 @@ package io.tidewatch.streams.alarm;
 
 import io.tidewatch.rules.AlarmRule;
 import io.tidewatch.rules.RuleSet;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,18 +19,26 @@ import java.util.SortedMap;
  */
 final class AlarmCatalog {
 
+  private final RuleSet rules;
   private final Map<String, AlarmRule> byName = new LinkedHashMap<>();
+  private final Map<String, String> fingerprints = new HashMap<>();
   private final Map<String, List<AlarmRule>> byMetric = new HashMap<>();
 
   AlarmCatalog(RuleSet rules) {
+    this.rules = rules;
     for (AlarmRule rule : rules.alarms()) {
       byName.put(rule.name(), rule);
+      fingerprints.put(rule.name(), fingerprintOf(rule));
       byMetric
           .computeIfAbsent(
               metricKey(rule.metric().namespace(), rule.metric().name()),
               key -> new java.util.ArrayList<>())
           .add(rule);
     }
+  }
+
+  RuleSet rules() {
+    return rules;
   }
 
   Optional<AlarmRule> rule(String name) {
@@ -71,9 +83,24 @@ final class AlarmCatalog {
     return id.append('}').toString();
   }
 
-  /** A stable digest of the rule definition: aggregates kept for another definition are void. */
-  static String fingerprint(AlarmRule rule) {
-    return Integer.toHexString(rule.hashCode());
+  /**
+   * A digest of the rule's definition, stable across JVMs (unlike {@code hashCode}, which varies
+   * with enum identity hashes): aggregates kept for another definition are void.
+   */
+  String fingerprint(AlarmRule rule) {
+    String known = fingerprints.get(rule.name());
+    return known != null ? known : fingerprintOf(rule);
+  }
+
+  private static String fingerprintOf(AlarmRule rule) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(rule.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   private static String metricKey(String namespace, String name) {

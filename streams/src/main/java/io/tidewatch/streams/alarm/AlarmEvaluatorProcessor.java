@@ -29,12 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aggregates the datapoints of each alarm instance per period and evaluates the alarm when a
- * period closes: when stream time passes the period end plus the alarm's allowed lateness, or when
+ * Aggregates the datapoints of each alarm instance per period and evaluates the alarm when a period
+ * closes: when stream time passes the period end plus the alarm's allowed lateness, or when
  * wall-clock time passes it plus the lateness and the evaluation delay, even if no data arrived —
- * that is how a silent agent is noticed. The engine owns its timing (Processor API and a
- * wall-clock punctuator) instead of relying on windowed-aggregation emission, which Kafka Streams
- * throttles.
+ * that is how a silent agent is noticed. The engine owns its timing (Processor API and a wall-clock
+ * punctuator) instead of relying on windowed-aggregation emission, which Kafka Streams throttles.
  *
  * <p>Stream time is the newest datapoint time seen by this task, never ahead of the wall clock by
  * more than {@link #FUTURE_TOLERANCE}: a record stamped far in the future is dropped and cannot
@@ -48,7 +47,7 @@ final class AlarmEvaluatorProcessor
 
   private static final Logger LOG = LoggerFactory.getLogger(AlarmEvaluatorProcessor.class);
 
-  private final AlarmCatalog catalog;
+  private final RuleRegistry rules;
   private final Duration evaluationDelay;
   private final Duration punctuationInterval;
   private ProcessorContext<String, AlarmStateChange> context;
@@ -56,8 +55,8 @@ final class AlarmEvaluatorProcessor
   private long streamTime = Long.MIN_VALUE;
 
   AlarmEvaluatorProcessor(
-      AlarmCatalog catalog, Duration evaluationDelay, Duration punctuationInterval) {
-    this.catalog = catalog;
+      RuleRegistry rules, Duration evaluationDelay, Duration punctuationInterval) {
+    this.rules = rules;
     this.evaluationDelay = evaluationDelay;
     this.punctuationInterval = punctuationInterval;
   }
@@ -75,6 +74,7 @@ final class AlarmEvaluatorProcessor
     if (datapoint == null) {
       return;
     }
+    AlarmCatalog catalog = rules.current();
     Optional<AlarmRule> found = catalog.rule(datapoint.rule());
     if (found.isEmpty()) {
       return; // the rule was removed while its datapoints were in flight
@@ -91,7 +91,8 @@ final class AlarmEvaluatorProcessor
     long period = rule.period().toMillis();
     long periodStart = Math.floorDiv(timestamp, period) * period;
     long periodEnd = periodStart + period;
-    AlarmInstanceState state = current(record.key(), rule, datapoint, periodStart);
+    AlarmInstanceState state =
+        current(record.key(), rule, catalog.fingerprint(rule), datapoint, periodStart);
 
     boolean alreadyEvaluated = periodEnd <= state.lastEvaluatedEndMillis();
     if (alreadyEvaluated && now > periodEnd + lateness(rule) + evaluationDelay.toMillis()) {
@@ -107,8 +108,7 @@ final class AlarmEvaluatorProcessor
   }
 
   private AlarmInstanceState current(
-      String key, AlarmRule rule, AlarmDatapoint datapoint, long periodStart) {
-    String fingerprint = AlarmCatalog.fingerprint(rule);
+      String key, AlarmRule rule, String fingerprint, AlarmDatapoint datapoint, long periodStart) {
     AlarmInstanceState state = store.get(key);
     if (state == null) {
       return AlarmInstanceState.fresh(rule.name(), fingerprint, datapoint.instance(), periodStart);
@@ -128,6 +128,7 @@ final class AlarmEvaluatorProcessor
     try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
       all.forEachRemaining(instances::add);
     }
+    AlarmCatalog catalog = rules.current();
     for (KeyValue<String, AlarmInstanceState> instance : instances) {
       Optional<AlarmRule> rule = catalog.rule(instance.value.rule());
       if (rule.isEmpty()) {
@@ -135,14 +136,21 @@ final class AlarmEvaluatorProcessor
         context.forward(new Record<>(instance.key, null, now)); // tombstone in tw.alarm-state
         continue;
       }
-      AlarmInstanceState evaluated = evaluateDue(instance.key, rule.get(), instance.value, now);
+      String fingerprint = catalog.fingerprint(rule.get());
+      AlarmInstanceState current =
+          fingerprint.equals(instance.value.ruleFingerprint())
+              ? instance.value
+              : instance.value.forRule(fingerprint);
+      AlarmInstanceState evaluated = evaluateDue(instance.key, rule.get(), current, now);
       if (evaluated != instance.value) {
         store.put(instance.key, evaluated);
       }
     }
   }
 
-  /** Evaluates every period that has closed since the last evaluation (at most one range's worth). */
+  /**
+   * Evaluates every period that has closed since the last evaluation (at most one range's worth).
+   */
   private AlarmInstanceState evaluateDue(
       String key, AlarmRule rule, AlarmInstanceState state, long now) {
     long period = rule.period().toMillis();
@@ -179,7 +187,8 @@ final class AlarmEvaluatorProcessor
     }
     Evaluation evaluation =
         AlarmEvaluator.evaluate(rule, range, state.state(), Instant.ofEpochMilli(now));
-    AlarmInstanceState evaluated = state.evaluated(Math.max(periodEnd, state.lastEvaluatedEndMillis()));
+    AlarmInstanceState evaluated =
+        state.evaluated(Math.max(periodEnd, state.lastEvaluatedEndMillis()));
     if (evaluation.state() == state.state()) {
       return evaluated;
     }
@@ -192,8 +201,7 @@ final class AlarmEvaluatorProcessor
             evaluation,
             Instant.ofEpochMilli(now));
     context.forward(new Record<>(key, change, now));
-    LOG.debug(
-        "{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
+    LOG.debug("{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
     return evaluated.transitioned(
         evaluation.state(), evaluation.reason(), evaluation.reasonDataJson(), now);
   }

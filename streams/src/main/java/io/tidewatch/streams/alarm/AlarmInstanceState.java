@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * What the evaluator keeps per alarm instance in its (changelogged) store: the current state, the
  * end of the last evaluated period, and the aggregates of the periods still inside the evaluation
- * range. Restoring this after a crash is what lets a restarted processor resume without
- * re-emitting transitions.
+ * range. Restoring this after a crash is what lets a restarted processor resume without re-emitting
+ * transitions.
  *
  * @param ruleFingerprint identifies the rule definition the aggregates were built for; a changed
  *     rule (e.g. another period) starts its aggregates afresh but keeps the state

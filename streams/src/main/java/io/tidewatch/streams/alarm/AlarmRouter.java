@@ -14,11 +14,11 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmDatapoint> {
 
-  private final AlarmCatalog catalog;
+  private final RuleRegistry rules;
   private ProcessorContext<String, AlarmDatapoint> context;
 
-  AlarmRouter(AlarmCatalog catalog) {
-    this.catalog = catalog;
+  AlarmRouter(RuleRegistry rules) {
+    this.rules = rules;
   }
 
   @Override
@@ -33,7 +33,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
       return;
     }
     var series = point.series();
-    for (AlarmRule rule : catalog.rulesFor(series.namespace(), series.name())) {
+    for (AlarmRule rule : rules.current().rulesFor(series.namespace(), series.name())) {
       if (!rule.metric().matches(series.namespace(), series.name(), series.dimensions())) {
         continue;
       }

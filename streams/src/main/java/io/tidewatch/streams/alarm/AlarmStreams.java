@@ -30,7 +30,8 @@ public final class AlarmStreams implements AutoCloseable {
       AlarmTopology.Config config, String bootstrapServers, String applicationId, Path stateDir) {
     KafkaStreams streams =
         new KafkaStreams(
-            AlarmTopology.build(config), properties(config, bootstrapServers, applicationId, stateDir));
+            AlarmTopology.build(config),
+            properties(config, bootstrapServers, applicationId, stateDir));
     streams.start();
     return new AlarmStreams(streams);
   }

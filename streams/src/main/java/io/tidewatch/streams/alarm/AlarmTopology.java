@@ -31,12 +31,13 @@ public final class AlarmTopology {
    * @param punctuationInterval how often the wall clock is checked for closed periods
    */
   public record Config(
-      Topics topics, RuleSet rules, Duration evaluationDelay, Duration punctuationInterval) {
+      Topics topics, RuleRegistry rules, Duration evaluationDelay, Duration punctuationInterval) {
     public Config {
       Objects.requireNonNull(topics, "topics");
       Objects.requireNonNull(rules, "rules");
       if (evaluationDelay.isNegative()) {
-        throw new IllegalArgumentException("evaluationDelay: must be >= 0. Found: " + evaluationDelay);
+        throw new IllegalArgumentException(
+            "evaluationDelay: must be >= 0. Found: " + evaluationDelay);
       }
       if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
         throw new IllegalArgumentException(
@@ -44,8 +45,13 @@ public final class AlarmTopology {
       }
     }
 
-    public static Config of(Topics topics, RuleSet rules) {
+    public static Config of(Topics topics, RuleRegistry rules) {
       return new Config(topics, rules, Duration.ofSeconds(1), Duration.ofMillis(500));
+    }
+
+    /** A fixed rule set, e.g. for tests. */
+    public static Config of(Topics topics, RuleSet rules) {
+      return of(topics, RuleRegistry.of(rules));
     }
   }
 
@@ -53,7 +59,6 @@ public final class AlarmTopology {
 
   public static Topology build(Config config) {
     StreamsBuilder builder = new StreamsBuilder();
-    AlarmCatalog catalog = new AlarmCatalog(config.rules());
     Topic<MetricPoint> metrics = config.topics().metrics();
     Topic<AlarmStateChange> events = config.topics().alarmEvents();
     Topic<AlarmStateChange> states = config.topics().alarmState();
@@ -67,24 +72,25 @@ public final class AlarmTopology {
             .withCachingDisabled());
 
     KStream<String, AlarmStateChange> changes =
-        builder
-            .stream(
+        builder.stream(
                 metrics.name(),
                 Consumed.with(keys, metrics.codec().serde()).withName("metrics-source"))
-            .process(() -> new AlarmRouter(catalog), Named.as("alarm-router"))
+            .process(() -> new AlarmRouter(config.rules()), Named.as("alarm-router"))
             .repartition(
                 Repartitioned.with(keys, JsonSerde.of(AlarmDatapoint.class))
                     .withName("alarm-datapoints"))
             .process(
                 () ->
                     new AlarmEvaluatorProcessor(
-                        catalog, config.evaluationDelay(), config.punctuationInterval()),
+                        config.rules(), config.evaluationDelay(), config.punctuationInterval()),
                 Named.as("alarm-evaluator"),
                 AlarmEvaluatorProcessor.STORE);
 
     changes
         .filter((instance, change) -> change != null, Named.as("transitions-only"))
-        .to(events.name(), Produced.with(keys, events.codec().serde()).withName("alarm-events-sink"));
+        .to(
+            events.name(),
+            Produced.with(keys, events.codec().serde()).withName("alarm-events-sink"));
     changes.to(
         states.name(), Produced.with(keys, states.codec().serde()).withName("alarm-state-sink"));
     return builder.build();

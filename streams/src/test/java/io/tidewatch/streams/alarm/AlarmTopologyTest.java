@@ -194,14 +194,14 @@ class AlarmTopologyTest {
   @Test
   void shouldEmitTheSameTransitionIdsWhenTheSameInputIsReplayed() {
     start(CPU_HIGH);
-    send(WEB_A, Duration.ofSeconds(10), 80);
+    send(WEB_A, Duration.ofSeconds(10), 10);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     List<String> first = events.readValuesToList().stream().map(AlarmStateChange::id).toList();
     driver.close();
 
     driver = null;
     start(CPU_HIGH);
-    send(WEB_A, Duration.ofSeconds(10), 80);
+    send(WEB_A, Duration.ofSeconds(10), 10);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     List<String> second = events.readValuesToList().stream().map(AlarmStateChange::id).toList();
     assertThat(first).hasSize(1).isEqualTo(second);
@@ -209,10 +209,12 @@ class AlarmTopologyTest {
 
   @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
-    start(CPU_HIGH);
-    String described = AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty()))
-        .describe()
-        .toString();
+    String described =
+        AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
+    if (Boolean.getBoolean("golden.update")) {
+      java.nio.file.Files.writeString(
+          Path.of("src/test/resources/golden/alarm-topology.txt"), described.strip() + "\n");
+    }
     try (InputStream golden = getClass().getResourceAsStream("/golden/alarm-topology.txt")) {
       assertThat(golden).as("golden file /golden/alarm-topology.txt").isNotNull();
       assertThat(described.strip())
