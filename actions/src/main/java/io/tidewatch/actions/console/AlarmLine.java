@@ -9,9 +9,7 @@ final class AlarmLine {
 
   private AlarmLine() {}
 
-  /**
-   * {@code 2026-11-22T04:05:12Z ALARM web-cpu-high{host=a} (was OK) Threshold Crossed: ...}
-   */
+  /** {@code 2026-11-22T04:05:12Z ALARM web-cpu-high{host=a} (was OK) Threshold Crossed: ...} */
   static String format(AlarmStateChange change) {
     AlarmStateChange.Detail detail = change.detail();
     String previous = detail.previousState() == null ? "-" : detail.previousState().value().name();
