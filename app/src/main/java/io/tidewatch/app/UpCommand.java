@@ -70,7 +70,9 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--rules",
       paramLabel = "DIR",
-      description = "Directory of rule files (*.yaml); default: ./rules when it exists.")
+      description =
+          "Directory of rule files (*.yaml) to apply on start; without it, the rules last applied"
+              + " (tidewatch rules apply) stay in force.")
   Path rulesDir;
 
   @Option(
@@ -112,13 +114,9 @@ final class UpCommand implements Callable<Integer> {
   }
 
   private Optional<Path> rulesDirectory() {
-    if (rulesDir != null) {
-      if (!Files.isDirectory(rulesDir)) {
-        throw new OneLineErrors.UsageException("rules directory " + rulesDir + " does not exist");
-      }
-      return Optional.of(rulesDir);
+    if (rulesDir != null && !Files.isDirectory(rulesDir)) {
+      throw new OneLineErrors.UsageException("rules directory " + rulesDir + " does not exist");
     }
-    Path conventional = Path.of("rules");
-    return Files.isDirectory(conventional) ? Optional.of(conventional) : Optional.empty();
+    return Optional.ofNullable(rulesDir);
   }
 }

@@ -10,16 +10,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RulesTopic {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
   private final Topic<JsonNode> topic;
@@ -63,6 +68,7 @@ public final class RulesTopic {
     List<String> upserted = new java.util.ArrayList<>();
     List<String> unchanged = new java.util.ArrayList<>();
     List<String> removed = new java.util.ArrayList<>();
+    List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
     try (KafkaProducer<String, JsonNode> producer = transactionalProducer()) {
       producer.initTransactions();
       producer.beginTransaction();
@@ -71,20 +77,62 @@ public final class RulesTopic {
           unchanged.add(document.id());
           continue;
         }
-        producer.send(new ProducerRecord<>(topic.name(), document.id(), toJson(document)));
+        sent.add(
+            producer.send(new ProducerRecord<>(topic.name(), document.id(), toJson(document))));
         upserted.add(document.id());
       }
       if (replaceAll) {
         for (String id : current.keySet()) {
           if (!wanted.containsKey(id)) {
-            producer.send(new ProducerRecord<>(topic.name(), id, null));
+            sent.add(producer.send(new ProducerRecord<>(topic.name(), id, null)));
             removed.add(id);
           }
         }
       }
       producer.commitTransaction();
     }
+    awaitVisible(sent);
     return new Publication(upserted, unchanged, removed);
+  }
+
+  /**
+   * Waits until committed readers can see what was just written: the transaction markers reach the
+   * partitions shortly after {@code commitTransaction} returns, and until then the last stable
+   * offset (what {@code read_committed} readers read up to) lags behind.
+   */
+  private void awaitVisible(List<Future<RecordMetadata>> sent) {
+    Map<TopicPartition, Long> needed = new HashMap<>();
+    for (Future<RecordMetadata> future : sent) {
+      RecordMetadata metadata;
+      try {
+        metadata = future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a rule record was not written: " + e.getCause(), e);
+      }
+      needed.merge(
+          new TopicPartition(metadata.topic(), metadata.partition()),
+          metadata.offset() + 1,
+          Math::max);
+    }
+    if (needed.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, Long> stable = consumer.endOffsets(needed.keySet());
+        if (needed.entrySet().stream()
+            .allMatch(entry -> stable.getOrDefault(entry.getKey(), 0L) >= entry.getValue())) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Every rule currently on the topic (committed records up to the end), by id. */

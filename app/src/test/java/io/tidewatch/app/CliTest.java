@@ -1,0 +1,255 @@
+package io.tidewatch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.SeriesId;
+import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.rules.RuleDocument;
+import io.tidewatch.streams.rules.RulesTopic;
+import io.tidewatch.testkit.EmbeddedKafkaExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code tidewatch} command as a user runs it: arguments in, output and exit code out. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class CliTest {
+
+  private static final String PREFIX = "clitest.";
+  private static final Topics TOPICS = new Topics(PREFIX);
+
+  private static String bootstrap;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void createTopics(EmbeddedBroker broker) throws Exception {
+    bootstrap = broker.bootstrapServers();
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(TOPICS.specs());
+    }
+  }
+
+  /** What a run printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = Tidewatch.commandLine();
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    int exitCode = command.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldPrintMetricPointsAsJsonLinesWhenTailingFromTheBeginning() {
+    SeriesId series = SeriesId.of("checkout", "http.requests", Map.of("host.name", "web-1"));
+    try (KafkaProducer<String, MetricPoint> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            TOPICS.metrics().codec().serializer())) {
+      for (int i = 0; i < 3; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                TOPICS.metrics().name(),
+                series.key(),
+                new MetricPoint(
+                    series, Instant.parse("2026-11-22T04:00:00Z").plusSeconds(i), i, "1")));
+      }
+    }
+
+    Run run =
+        run(
+            "tail",
+            "metrics",
+            "--from-beginning",
+            "--max",
+            "3",
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().lines())
+        .hasSize(3)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("{\"topic\":\"clitest.metrics\"")
+                    .contains("\"key\":\"checkout/http.requests{host.name=web-1}\"")
+                    .contains("\"series\":{\"namespace\":\"checkout\",\"name\":\"http.requests\""));
+    assertThat(run.out()).contains("\"timestamp\":\"2026-11-22T04:00:02Z\",\"value\":2.0");
+  }
+
+  @Test
+  void shouldShowMalformedRecordsWithTheirOffsetInsteadOfFailing() {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(TOPICS.alarmEvents().name(), "x", "{not json".getBytes()));
+    }
+    Run run =
+        run(
+            "tail",
+            PREFIX + "alarm-events",
+            "--from-beginning",
+            "--idle-exit",
+            "2s",
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("\"error\":\"malformed record on clitest.alarm-events-");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownTopicWithTheListOfKnownOnes() {
+    Run run = run("tail", "nosuch", "--bootstrap-servers", bootstrap);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'nosuch' is not a Tidewatch topic").contains("tw.metrics");
+  }
+
+  @Test
+  void shouldExitWithUsageErrorWhenTheKafkaPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run run =
+          run(
+              "up",
+              "--kafka-port",
+              String.valueOf(taken.getLocalPort()),
+              "--data-dir",
+              dir.toString());
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err())
+          .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use")
+          .contains("--kafka-port 0");
+    }
+  }
+
+  @Test
+  void shouldPrintEveryErrorWithPositionAndExitOneWhenRuleFilesAreBad() throws Exception {
+    Files.writeString(
+        dir.resolve("web.yaml"),
+        """
+        alarms:
+          - name: web-cpu-high
+            metric: {namespace: Host, name: cpu}
+            statistic: avgg
+            period: 1m
+            evaluationPeriods: 3
+            datapointsToAlarm: 5
+            comparison: GreaterThanThreshold
+            threshold: 70
+        """);
+    Run run = run("rules", "check", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("web.yaml:4:16: error[R2003]: unknown statistic 'avgg' (did you mean 'Average'?)")
+        .contains("    4 |     statistic: avgg")
+        .contains("      |                ^^^^")
+        .contains("web.yaml:7:24: error[")
+        .contains("2 errors");
+  }
+
+  @Test
+  void shouldPublishAllOrNothingWhenRulesAreApplied() throws Exception {
+    Path rules = Files.createDirectory(dir.resolve("rules"));
+    Files.writeString(
+        rules.resolve("web.yaml"),
+        """
+        alarms:
+          - name: web-cpu-high
+            metric: {namespace: Host, name: cpu}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 70
+            actions: {alarm: [ops]}
+          - name: web-cpu-low
+            metric: {namespace: Host, name: cpu}
+            statistic: Minimum
+            period: 1m
+            evaluationPeriods: 3
+            comparison: LessThanThreshold
+            threshold: 1
+        actions:
+          ops: {type: slack, channel: "#ops"}
+        """);
+    Run applied =
+        run(
+            "rules",
+            "apply",
+            rules.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+    assertThat(applied.out()).contains("3 changed, 0 unchanged, 0 removed");
+    RulesTopic topic = new RulesTopic(bootstrap, TOPICS);
+    assertThat(topic.readAll().keySet())
+        .containsExactlyInAnyOrder("alarm/web-cpu-high", "alarm/web-cpu-low", "action/ops");
+
+    // One alarm removed, one made invalid: nothing at all is applied.
+    Files.writeString(
+        rules.resolve("web.yaml"),
+        Files.readString(rules.resolve("web.yaml"))
+            .replace("threshold: 70", "threshold: high")
+            .replaceAll("(?s)  - name: web-cpu-low.*?threshold: 1\n", ""));
+    Run refused =
+        run(
+            "rules",
+            "apply",
+            rules.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("nothing was applied").contains("threshold");
+    assertThat(topic.readAll()).hasSize(3);
+
+    // Fixed: the removed alarm is tombstoned, the unchanged action stays as it was.
+    Files.writeString(
+        rules.resolve("web.yaml"),
+        Files.readString(rules.resolve("web.yaml")).replace("threshold: high", "threshold: 80"));
+    Run reapplied =
+        run(
+            "rules",
+            "apply",
+            rules.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(reapplied.out()).contains("1 changed, 1 unchanged, 1 removed");
+    Map<String, RuleDocument> now = topic.readAll();
+    assertThat(now.keySet()).containsExactlyInAnyOrder("alarm/web-cpu-high", "action/ops");
+    assertThat(now.get("alarm/web-cpu-high").json()).contains("\"threshold\":80");
+  }
+}
