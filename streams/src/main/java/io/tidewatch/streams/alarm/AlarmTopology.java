@@ -77,8 +77,7 @@ public final class AlarmTopology {
                 Consumed.with(keys, metrics.codec().serde()).withName("metrics-source"))
             .process(() -> new AlarmRouter(config.rules()), Named.as("alarm-router"))
             .repartition(
-                Repartitioned.with(keys, JsonSerde.of(AlarmDatapoint.class))
-                    .withName("alarm-datapoints"))
+                Repartitioned.with(keys, AlarmDatapointSerde.serde()).withName("alarm-datapoints"))
             .process(
                 () ->
                     new AlarmEvaluatorProcessor(
