@@ -53,6 +53,8 @@ final class AlarmEvaluatorProcessor
   private ProcessorContext<String, AlarmStateChange> context;
   private KeyValueStore<String, AlarmInstanceState> store;
   private long streamTime = Long.MIN_VALUE;
+  private final DueIndex due = new DueIndex();
+  private AlarmCatalog indexedFor;
 
   AlarmEvaluatorProcessor(
       RuleRegistry rules, Duration evaluationDelay, Duration punctuationInterval) {
@@ -66,6 +68,36 @@ final class AlarmEvaluatorProcessor
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  /**
+   * Rebuilds the due index from the store: when the task starts and when the rules change (a
+   * removed rule's instances become due at once, to be tombstoned; a changed period moves them).
+   */
+  private void reindex(AlarmCatalog catalog) {
+    due.clear();
+    try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, AlarmInstanceState> instance = all.next();
+        Optional<AlarmRule> rule = catalog.rule(instance.value.rule());
+        due.schedule(
+            instance.key, rule.map(r -> nextDue(r, instance.value)).orElse(Long.MIN_VALUE));
+      }
+    }
+    indexedFor = catalog;
+  }
+
+  /** The wall-clock time at which the instance's next period must be evaluated without data. */
+  private long nextDue(AlarmRule rule, AlarmInstanceState state) {
+    return state.lastEvaluatedEndMillis()
+        + rule.period().toMillis()
+        + lateness(rule)
+        + evaluationDelay.toMillis();
+  }
+
+  private void save(String key, AlarmRule rule, AlarmInstanceState state) {
+    store.put(key, state);
+    due.schedule(key, nextDue(rule, state));
   }
 
   @Override
@@ -104,7 +136,7 @@ final class AlarmEvaluatorProcessor
       // Late but within the allowed lateness: evaluate the last period again; it may correct it.
       state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);
     }
-    store.put(record.key(), evaluateDue(record.key(), rule, state, now));
+    save(record.key(), rule, evaluateDue(record.key(), rule, state, now));
   }
 
   private AlarmInstanceState current(
@@ -124,27 +156,25 @@ final class AlarmEvaluatorProcessor
   }
 
   private void onWallClock(long now) {
-    List<KeyValue<String, AlarmInstanceState>> instances = new ArrayList<>();
-    try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
-      all.forEachRemaining(instances::add);
-    }
     AlarmCatalog catalog = rules.current();
-    for (KeyValue<String, AlarmInstanceState> instance : instances) {
-      Optional<AlarmRule> rule = catalog.rule(instance.value.rule());
+    if (catalog != indexedFor) {
+      reindex(catalog);
+    }
+    for (String key : due.takeDue(now)) {
+      AlarmInstanceState state = store.get(key);
+      if (state == null) {
+        continue;
+      }
+      Optional<AlarmRule> rule = catalog.rule(state.rule());
       if (rule.isEmpty()) {
-        store.delete(instance.key);
-        context.forward(new Record<>(instance.key, null, now)); // tombstone in tw.alarm-state
+        store.delete(key);
+        context.forward(new Record<>(key, null, now)); // tombstone in tw.alarm-state
         continue;
       }
       String fingerprint = catalog.fingerprint(rule.get());
       AlarmInstanceState current =
-          fingerprint.equals(instance.value.ruleFingerprint())
-              ? instance.value
-              : instance.value.forRule(fingerprint);
-      AlarmInstanceState evaluated = evaluateDue(instance.key, rule.get(), current, now);
-      if (evaluated != instance.value) {
-        store.put(instance.key, evaluated);
-      }
+          fingerprint.equals(state.ruleFingerprint()) ? state : state.forRule(fingerprint);
+      save(key, rule.get(), evaluateDue(key, rule.get(), current, now));
     }
   }
 

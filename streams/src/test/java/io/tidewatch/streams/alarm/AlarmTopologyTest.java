@@ -65,7 +65,10 @@ class AlarmTopologyTest {
     start(loaded.ruleSet());
   }
 
+  private RuleRegistry registry;
+
   private void start(RuleSet rules) {
+    registry = RuleRegistry.of(rules);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alarm-topology-test-" + ++runs);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -73,7 +76,7 @@ class AlarmTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver =
         new TopologyTestDriver(
-            AlarmTopology.build(AlarmTopology.Config.of(TOPICS, rules)), props, T0);
+            AlarmTopology.build(AlarmTopology.Config.of(TOPICS, registry)), props, T0);
     wallClock = T0;
     metrics =
         driver.createInputTopic(
@@ -205,6 +208,40 @@ class AlarmTopologyTest {
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     List<String> second = events.readValuesToList().stream().map(AlarmStateChange::id).toList();
     assertThat(first).hasSize(1).isEqualTo(second);
+  }
+
+  @Test
+  void shouldEvaluateANewRuleAndTombstoneARemovedOneWithoutRestart() {
+    start(CPU_HIGH);
+    TestOutputTopic<String, AlarmStateChange> states =
+        driver.createOutputTopic(
+            TOPICS.alarmState().name(),
+            new StringDeserializer(),
+            TOPICS.alarmState().codec().deserializer());
+    send(WEB_A, Duration.ofSeconds(10), 10);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    assertThat(states.readKeyValuesToMap()).containsKey("web-cpu-high{host=a}");
+
+    // rules apply: the CPU alarm is replaced by a memory alarm.
+    registry.update(
+        RuleLoader.loadString(
+                "v2.yaml",
+                CPU_HIGH.replace("web-cpu-high", "web-mem-high").replace("cpu_utilization", "mem"))
+            .ruleSet());
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(4));
+    var tombstones = states.readKeyValuesToList();
+    assertThat(tombstones).hasSize(1);
+    assertThat(tombstones.get(0).key).isEqualTo("web-cpu-high{host=a}");
+    assertThat(tombstones.get(0).value).isNull();
+    events.readValuesToList();
+
+    SeriesId memory = SeriesId.of("Host", "mem", Map.of("service", "web", "host", "a"));
+    send(memory, Duration.ofSeconds(70), 10);
+    send(WEB_A, Duration.ofSeconds(70), 10);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("web-mem-high{host=a} OK");
   }
 
   @Test
