@@ -3,6 +3,9 @@ package io.tidewatch.app;
 import io.tidewatch.rules.LoadResult;
 import io.tidewatch.rules.RuleDocument;
 import io.tidewatch.rules.RuleLoader;
+import io.tidewatch.rules.test.JUnitXmlWriter;
+import io.tidewatch.rules.test.RuleTestReport;
+import io.tidewatch.rules.test.RuleTestRunner;
 import io.tidewatch.streams.rules.RulesTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,7 +22,7 @@ import picocli.CommandLine.Spec;
     name = "rules",
     mixinStandardHelpOptions = true,
     description = "Check rule files and apply them to a running Tidewatch.",
-    subcommands = {RulesCommand.Check.class, RulesCommand.Apply.class})
+    subcommands = {RulesCommand.Check.class, RulesCommand.Test.class, RulesCommand.Apply.class})
 final class RulesCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -108,6 +112,44 @@ final class RulesCommand implements Runnable {
       publication.removed().forEach(id -> out.println("  - " + id));
       out.flush();
       return 0;
+    }
+  }
+
+  /**
+   * {@code tidewatch rules test FILE...}: runs rule-test files through the evaluator the stream
+   * processor uses, like {@code promtool test rules}.
+   */
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run rule-test files (input series over time, expected alarm states and actions); exit 1"
+              + " if any test fails.")
+  static final class Test implements Callable<Integer> {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Rule-test files (*.yaml).")
+    List<Path> files;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")
+    Path junit;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      for (Path file : files) {
+        if (!Files.isRegularFile(file)) {
+          throw new OneLineErrors.UsageException("rule-test file " + file + " does not exist");
+        }
+      }
+      RuleTestReport report = new RuleTestRunner().run(files);
+      var out = spec.commandLine().getOut();
+      out.print(report.render());
+      out.flush();
+      if (junit != null) {
+        JUnitXmlWriter.write(report, junit);
+      }
+      return report.passed() ? 0 : OneLineErrors.EXIT_FAILURE;
     }
   }
 }

@@ -1,9 +1,12 @@
 package io.tidewatch.rules;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One metric alarm of a rule file, with CloudWatch's parameter meanings (RULES.md sections 1 and
@@ -75,6 +78,43 @@ public record AlarmRule(
     }
     actions = actions == null ? AlarmActions.none() : actions;
     labels = MetricSelector.sortedCopy(labels);
+  }
+
+  /**
+   * The groupBy values of the alarm instance a series belongs to, in groupBy order, or empty when
+   * the series lacks one of the groupBy dimensions (it then belongs to no instance of this alarm).
+   * Without groupBy every selected series belongs to the one instance, whose values are empty.
+   */
+  public Optional<Map<String, String>> instanceOf(Map<String, String> seriesDimensions) {
+    Map<String, String> instance = new LinkedHashMap<>();
+    for (String dimension : groupBy) {
+      String value = seriesDimensions.get(dimension);
+      if (value == null) {
+        return Optional.empty();
+      }
+      instance.put(dimension, value);
+    }
+    return Optional.of(Collections.unmodifiableMap(instance));
+  }
+
+  /**
+   * The id of one alarm instance, as the stream processor keys it: {@code web-cpu-high{host=a}}
+   * ({@code dimension=value} in groupBy order, comma-separated), or the bare name without groupBy.
+   *
+   * @param instance the groupBy values, as from {@link #instanceOf(Map)}
+   */
+  public String instanceId(Map<String, String> instance) {
+    if (groupBy.isEmpty()) {
+      return name;
+    }
+    StringBuilder id = new StringBuilder(name).append('{');
+    for (int i = 0; i < groupBy.size(); i++) {
+      if (i > 0) {
+        id.append(',');
+      }
+      id.append(groupBy.get(i)).append('=').append(instance.get(groupBy.get(i)));
+    }
+    return id.append('}').toString();
   }
 
   /**

@@ -32,13 +32,21 @@ public enum DiagnosticCode {
   UNDEFINED_REFERENCE("R3001"),
   /** A name defined twice in the directory. */
   DUPLICATE_NAME("R3002"),
+  /** Composite alarms that depend on themselves through each other. */
+  REFERENCE_CYCLE("R3003"),
   /** Something that looks like a credential; secrets come from the environment, never rules. */
   SECRET_LITERAL("R4001"),
   /** A file over the size limit, or aliases that expand beyond reason ("billion laughs"). */
   TOO_LARGE("R5001"),
   /** A section of RULES.md that this version recognises but does not evaluate yet. */
   UNSUPPORTED_SECTION("W1001"),
-  /** A percentile statistic: accepted, but not computed until the sketch work lands. */
+  /**
+   * A percentile statistic: accepted, but not computed until the sketch work lands.
+   *
+   * @deprecated no longer reported: percentiles are computed from sketches ({@link
+   *     io.tidewatch.rules.alarm.PercentileSketch}); kept so that the code keeps its meaning
+   */
+  @Deprecated
   PERCENTILE_NOT_COMPUTED_YET("W1002");
 
   private final String code;

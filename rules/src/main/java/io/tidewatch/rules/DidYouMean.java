@@ -11,15 +11,19 @@ import java.util.Optional;
  * distance of at most 2 (1 for inputs of 3 characters or fewer, so that short nonsense does not get
  * a suggestion), or the input being a prefix of 4+ characters of a valid name ({@code treatMissing}
  * suggests {@code treatMissingData}).
+ *
+ * <p><b>Internal</b>: public only so that the parsers of the {@code io.tidewatch.rules}
+ * sub-packages (rule tests) share it with the rule-file parser; not an API, it may change in any
+ * release.
  */
-final class DidYouMean {
+public final class DidYouMean {
 
   /** Longer inputs are not names anyone misspelt; do not spend time on them. */
   private static final int MAX_INPUT = 64;
 
   private DidYouMean() {}
 
-  static Optional<String> closest(String input, Collection<String> names) {
+  public static Optional<String> closest(String input, Collection<String> names) {
     Map<String, String> spellings = new LinkedHashMap<>();
     for (String name : names) {
       spellings.put(name, name);

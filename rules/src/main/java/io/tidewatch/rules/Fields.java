@@ -20,15 +20,19 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * The keys of one YAML mapping with typed, reporting accessors: each accessor returns the value
  * when it is usable and otherwise reports why (wrong type, bad value, missing) and returns empty,
  * so a caller reads every key and collects every problem in one pass.
+ *
+ * <p><b>Internal</b>: public only so that the parsers of the {@code io.tidewatch.rules}
+ * sub-packages (rule tests) share it with the rule-file parser; not an API, it may change in any
+ * release.
  */
-final class Fields {
+public final class Fields {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})([smhd])");
   private static final Pattern SPECIAL_FLOAT =
       Pattern.compile("[-+]?\\.(?:inf|Inf|INF|nan|NaN|NAN)");
 
   /** One key and its value; the first occurrence wins, later ones are reported as duplicates. */
-  record Field(String key, ScalarNode keyNode, Node value) {}
+  public record Field(String key, ScalarNode keyNode, Node value) {}
 
   private final FileDiagnostics diagnostics;
   private final MappingNode mapping;
@@ -39,7 +43,7 @@ final class Fields {
    * @param owner how messages name this mapping, e.g. {@code alarm 'web-cpu-high'} or {@code
    *     'metric'}
    */
-  Fields(MappingNode mapping, FileDiagnostics diagnostics, String owner) {
+  public Fields(MappingNode mapping, FileDiagnostics diagnostics, String owner) {
     this.mapping = mapping;
     this.diagnostics = diagnostics;
     this.owner = owner;
@@ -51,27 +55,27 @@ final class Fields {
     }
   }
 
-  void owner(String owner) {
+  public void owner(String owner) {
     this.owner = owner;
   }
 
-  Iterable<Field> all() {
+  public Iterable<Field> all() {
     return fields.values();
   }
 
-  Optional<Field> field(String key) {
+  public Optional<Field> field(String key) {
     return Optional.ofNullable(fields.get(key));
   }
 
   /** Reports every key not in {@code valid}, with the nearest valid key when one is close. */
-  void rejectUnknown(List<String> valid) {
+  public void rejectUnknown(List<String> valid) {
     rejectUnknown(valid, "key");
   }
 
   /**
    * @param noun what a key is called in messages, e.g. "section" at the top of a file
    */
-  void rejectUnknown(List<String> valid, String noun) {
+  public void rejectUnknown(List<String> valid, String noun) {
     for (Field field : fields.values()) {
       if (valid.contains(field.key())) {
         continue;
@@ -95,7 +99,7 @@ final class Fields {
   }
 
   /** The field, or empty after reporting it missing when {@code required}. */
-  Optional<Field> get(String key, boolean required) {
+  public Optional<Field> get(String key, boolean required) {
     Field field = fields.get(key);
     if (field == null && required) {
       diagnostics.report(
@@ -110,31 +114,31 @@ final class Fields {
   }
 
   /** Any scalar but null, as text: {@code 500} is the string "500" here. */
-  Optional<String> string(String key, boolean required) {
+  public Optional<String> string(String key, boolean required) {
     return get(key, required).flatMap(field -> text(field.key(), field.value(), "a string"));
   }
 
-  Optional<ScalarNode> stringNode(String key, boolean required) {
+  public Optional<ScalarNode> stringNode(String key, boolean required) {
     return get(key, required)
         .flatMap(
             field ->
                 text(field.key(), field.value(), "a string").map(ok -> (ScalarNode) field.value()));
   }
 
-  Optional<Integer> integer(String key, boolean required, int minimum) {
+  public Optional<Integer> integer(String key, boolean required, int minimum) {
     return get(key, required).flatMap(field -> integer(field, minimum));
   }
 
-  Optional<Double> number(String key, boolean required) {
+  public Optional<Double> number(String key, boolean required) {
     return get(key, required).flatMap(this::number);
   }
 
   /** {@code 10s}, {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}: an integer and one unit. */
-  Optional<Duration> duration(String key, boolean required) {
+  public Optional<Duration> duration(String key, boolean required) {
     return get(key, required).flatMap(this::duration);
   }
 
-  Optional<MappingNode> mapping(String key, boolean required, String example) {
+  public Optional<MappingNode> mapping(String key, boolean required, String example) {
     return get(key, required)
         .flatMap(
             field -> {
@@ -147,7 +151,7 @@ final class Fields {
   }
 
   /** A list of plain values, each as its node so that callers can point at one item. */
-  Optional<List<ScalarNode>> stringList(String key, String example) {
+  public Optional<List<ScalarNode>> stringList(String key, String example) {
     Optional<Field> found = get(key, false);
     if (found.isEmpty() || YamlDocument.isNull(found.get().value())) {
       return found.isEmpty() ? Optional.empty() : Optional.of(List.of());
@@ -181,7 +185,7 @@ final class Fields {
   }
 
   /** A mapping of plain keys to plain values, e.g. dimensions or labels. */
-  Optional<Map<String, String>> stringMap(String key, String example) {
+  public Optional<Map<String, String>> stringMap(String key, String example) {
     Optional<Field> found = get(key, false);
     if (found.isEmpty() || YamlDocument.isNull(found.get().value())) {
       return found.isEmpty() ? Optional.empty() : Optional.of(Map.of());
@@ -201,11 +205,11 @@ final class Fields {
     return ok ? Optional.of(result) : Optional.empty();
   }
 
-  void wrongType(Field field, String expected) {
+  public void wrongType(Field field, String expected) {
     wrongType(field.key(), field.value(), expected);
   }
 
-  void badValue(Node node, String message) {
+  public void badValue(Node node, String message) {
     diagnostics.report(DiagnosticCode.BAD_VALUE, node, message);
   }
 

@@ -9,49 +9,55 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * The diagnostics of one file being parsed, and the positions of its nodes as {@link SourceSpan}s.
  * Nodes already reported as unusable (a forbidden tag, a non-scalar key) are "silenced": later
  * checks skip them so that one mistake yields one diagnostic.
+ *
+ * <p><b>Internal</b>: public only so that the parsers of the {@code io.tidewatch.rules}
+ * sub-packages (rule tests) share it with the rule-file parser; not an API, it may change in any
+ * release.
  */
-final class FileDiagnostics {
+public final class FileDiagnostics {
 
   private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
   private final String file;
   private final List<Diagnostic> sink;
   private final int[] lineLengths;
+  private final String[] lines;
   private final Set<Node> silenced = Collections.newSetFromMap(new IdentityHashMap<>());
   private int errors;
 
-  FileDiagnostics(String file, String text, List<Diagnostic> sink) {
+  public FileDiagnostics(String file, String text, List<Diagnostic> sink) {
     this.file = file;
     this.sink = sink;
+    this.lines = LINE_BREAK.split(text, -1);
     this.lineLengths =
-        LINE_BREAK
-            .splitAsStream(text)
+        java.util.Arrays.stream(lines)
             .mapToInt(line -> line.codePointCount(0, line.length()))
             .toArray();
   }
 
-  String file() {
+  public String file() {
     return file;
   }
 
   /** How many errors this file has produced so far; a parse step compares before and after. */
-  int errors() {
+  public int errors() {
     return errors;
   }
 
-  void report(DiagnosticCode code, SourceSpan span, String message) {
+  public void report(DiagnosticCode code, SourceSpan span, String message) {
     if (code.severity() == Severity.ERROR) {
       errors++;
     }
     sink.add(Diagnostic.of(code, span, Secrets.mask(message)));
   }
 
-  void report(DiagnosticCode code, Node node, String message) {
+  public void report(DiagnosticCode code, Node node, String message) {
     report(code, span(node), message);
   }
 
@@ -64,7 +70,7 @@ final class FileDiagnostics {
    * current step without a second diagnostic, so that the alarm or action holding the node is
    * dropped rather than built with a default in its place.
    */
-  boolean unusable(Node node) {
+  public boolean unusable(Node node) {
     if (silenced.contains(node)) {
       errors++;
       return true;
@@ -73,7 +79,7 @@ final class FileDiagnostics {
   }
 
   /** The node's first line; a node spanning lines is underlined to the end of its first line. */
-  SourceSpan span(Node node) {
+  public SourceSpan span(Node node) {
     Optional<Mark> start = node.getStartMark();
     if (start.isEmpty()) {
       return SourceSpan.file(file);
@@ -89,10 +95,53 @@ final class FileDiagnostics {
   }
 
   /**
+   * Where a part of a scalar's value is written: {@code length} characters from {@code offset} of
+   * {@link ScalarNode#getValue()}, e.g. one token of an embedded expression. Exact when the scalar
+   * is written on one line and its value appears verbatim (plain, or quoted without escapes);
+   * otherwise the whole scalar, which is still the right line.
+   */
+  public SourceSpan span(ScalarNode node, int offset, int length) {
+    SourceSpan whole = span(node);
+    Optional<Mark> start = node.getStartMark();
+    Optional<Mark> end = node.getEndMark();
+    String value = node.getValue();
+    if (start.isEmpty()
+        || end.isEmpty()
+        || start.get().getLine() != end.get().getLine()
+        || start.get().getLine() >= lines.length
+        || offset < 0
+        || length < 0
+        || offset + length > value.length()) {
+      return whole;
+    }
+    int quote =
+        switch (node.getScalarStyle()) {
+          case PLAIN -> 0;
+          case SINGLE_QUOTED, DOUBLE_QUOTED -> 1;
+          default -> -1;
+        };
+    if (quote < 0) {
+      return whole;
+    }
+    String line = lines[start.get().getLine()];
+    int valueColumn = start.get().getColumn() + quote;
+    if (valueColumn > line.codePointCount(0, line.length())) {
+      return whole;
+    }
+    int from = line.offsetByCodePoints(0, valueColumn);
+    if (!line.startsWith(value, from)) {
+      return whole;
+    }
+    int column = valueColumn + value.codePointCount(0, offset) + 1;
+    int endColumn = column + value.codePointCount(offset, offset + length);
+    return new SourceSpan(file, whole.line(), column, endColumn);
+  }
+
+  /**
    * Where to point for a whole mapping, e.g. a missing key: the mapping when it fits on one line
    * ({@code {namespace: Host}}), else its first key.
    */
-  SourceSpan spanOfMapping(MappingNode mapping) {
+  public SourceSpan spanOfMapping(MappingNode mapping) {
     Optional<Mark> start = mapping.getStartMark();
     Optional<Mark> end = mapping.getEndMark();
     boolean oneLine =

@@ -23,6 +23,7 @@ public final class RuleDocuments {
 
   static final String ALARM = "alarm";
   static final String ACTION = "action";
+  static final String COMPOSITE_ALARM = "compositeAlarm";
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -52,6 +53,15 @@ public final class RuleDocuments {
           }
         }
       }
+      if (sections.get("compositeAlarms") instanceof List<?> composites) {
+        for (Object composite : composites) {
+          if (composite instanceof Map<?, ?> definition) {
+            documents.add(
+                new RuleDocument(
+                    COMPOSITE_ALARM, String.valueOf(definition.get("name")), json(definition)));
+          }
+        }
+      }
       if (sections.get("actions") instanceof Map<?, ?> actions) {
         for (Map.Entry<?, ?> action : actions.entrySet()) {
           documents.add(
@@ -65,6 +75,7 @@ public final class RuleDocuments {
   /** Loads documents (e.g. the contents of the rules topic) as one rule set. */
   public static LoadResult load(Collection<RuleDocument> documents) {
     List<Object> alarms = new ArrayList<>();
+    List<Object> composites = new ArrayList<>();
     Map<String, Object> actions = new LinkedHashMap<>();
     List<RuleDocument> sorted =
         documents.stream().sorted(Comparator.comparing(RuleDocument::id)).toList();
@@ -73,6 +84,7 @@ public final class RuleDocuments {
       switch (document.kind()) {
         case ALARM -> alarms.add(definition);
         case ACTION -> actions.put(document.name(), definition);
+        case COMPOSITE_ALARM -> composites.add(definition);
         default -> {
           // kinds of later versions: ignored by this one, not an error
         }
@@ -80,6 +92,9 @@ public final class RuleDocuments {
     }
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("alarms", alarms);
+    if (!composites.isEmpty()) {
+      file.put("compositeAlarms", composites);
+    }
     file.put("actions", actions);
     try {
       return RuleLoader.loadString(

@@ -27,16 +27,9 @@ final class RuleFileParser {
 
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
-  private static final List<String> SECTIONS = List.of("alarms", "actions");
+  private static final List<String> SECTIONS = List.of("alarms", "compositeAlarms", "actions");
   private static final List<String> LATER_SECTIONS =
-      List.of(
-          "compositeAlarms",
-          "metricFilters",
-          "queries",
-          "schedules",
-          "healthChecks",
-          "backups",
-          "notifications");
+      List.of("metricFilters", "queries", "schedules", "healthChecks", "backups", "notifications");
   private static final List<String> ALARM_KEYS =
       List.of(
           "name",
@@ -57,6 +50,8 @@ final class RuleFileParser {
           "runbook");
   private static final List<String> LATER_ALARM_KEYS =
       List.of("metrics", "expression", "anomalyBand");
+  private static final List<String> COMPOSITE_KEYS =
+      List.of("name", "description", "rule", "actions", "labels", "runbook");
   private static final List<String> METRIC_KEYS = List.of("namespace", "name", "dimensions");
   private static final List<String> ALARM_ACTION_KEYS = List.of("alarm", "ok", "insufficientData");
   private static final Set<String> ANOMALY_COMPARISONS =
@@ -78,8 +73,19 @@ final class RuleFileParser {
    */
   record ParsedAction(Named name, ActionDefinition definition) {}
 
-  record ParsedFile(List<ParsedAlarm> alarms, List<ParsedAction> actions) {
-    static final ParsedFile EMPTY = new ParsedFile(List.of(), List.of());
+  /**
+   * @param rule null when the composite alarm has an error of its own
+   * @param alarmReferences the alarms (or instances) its rule names, as written
+   */
+  record ParsedComposite(
+      Named name,
+      CompositeAlarmRule rule,
+      List<Named> actionReferences,
+      List<Named> alarmReferences) {}
+
+  record ParsedFile(
+      List<ParsedAlarm> alarms, List<ParsedAction> actions, List<ParsedComposite> composites) {
+    static final ParsedFile EMPTY = new ParsedFile(List.of(), List.of(), List.of());
   }
 
   private final FileDiagnostics diagnostics;
@@ -116,6 +122,7 @@ final class RuleFileParser {
     }
     List<ParsedAlarm> alarms = new ArrayList<>();
     List<ParsedAction> actions = new ArrayList<>();
+    List<ParsedComposite> composites = new ArrayList<>();
     List<String> known = new ArrayList<>(SECTIONS);
     known.addAll(LATER_SECTIONS);
     Fields sections = new Fields(mapping, diagnostics, "the file");
@@ -124,6 +131,7 @@ final class RuleFileParser {
       switch (section.key()) {
         case "alarms" -> alarms(section, alarms);
         case "actions" -> actions(section, actions);
+        case "compositeAlarms" -> composites(section, composites);
         default -> {
           if (LATER_SECTIONS.contains(section.key())) {
             diagnostics.report(
@@ -134,7 +142,83 @@ final class RuleFileParser {
         }
       }
     }
-    return new ParsedFile(alarms, actions);
+    return new ParsedFile(alarms, actions, composites);
+  }
+
+  private void composites(Fields.Field section, List<ParsedComposite> out) {
+    Node value = section.value();
+    if (YamlDocument.isNull(value) || diagnostics.unusable(value)) {
+      return;
+    }
+    if (!(value instanceof SequenceNode sequence)) {
+      diagnostics.report(
+          DiagnosticCode.WRONG_TYPE,
+          value,
+          "'compositeAlarms' must be a list of composite alarms, each starting with '- name: ...',"
+              + " found "
+              + YamlDocument.describe(value));
+      return;
+    }
+    for (Node item : sequence.getValue()) {
+      if (item instanceof MappingNode composite) {
+        out.add(composite(composite));
+      } else if (!diagnostics.unusable(item)) {
+        diagnostics.report(
+            DiagnosticCode.WRONG_TYPE,
+            item,
+            "each item of 'compositeAlarms' must be a mapping with 'name:' and 'rule:', found "
+                + YamlDocument.describe(item));
+      }
+    }
+  }
+
+  private ParsedComposite composite(MappingNode node) {
+    int errorsBefore = diagnostics.errors();
+    Fields fields = new Fields(node, diagnostics, "a composite alarm");
+    Named name = name(fields, "composite alarm");
+    if (name != null) {
+      fields.owner("composite alarm '" + name.name() + "'");
+    }
+    fields.rejectUnknown(COMPOSITE_KEYS);
+    String description = fields.string("description", false).orElse("");
+    List<Named> alarmReferences = new ArrayList<>();
+    AlarmExpression expression = null;
+    Optional<ScalarNode> rule = fields.stringNode("rule", true);
+    if (rule.isPresent()) {
+      AlarmExpressionParser.Result parsed = AlarmExpressionParser.parse(rule.get().getValue());
+      for (AlarmExpressionParser.Problem problem : parsed.problems()) {
+        diagnostics.report(
+            DiagnosticCode.BAD_VALUE,
+            diagnostics.span(rule.get(), problem.offset(), problem.length()),
+            problem.message());
+      }
+      for (AlarmExpressionParser.Reference reference : parsed.references()) {
+        alarmReferences.add(
+            new Named(
+                reference.name(),
+                diagnostics.span(rule.get(), reference.offset(), reference.length())));
+      }
+      expression = parsed.expression();
+    }
+    List<Named> actionReferences = new ArrayList<>();
+    AlarmActions actions = alarmActions(fields, actionReferences);
+    Optional<Map<String, String>> labels = fields.stringMap("labels", "{severity: page}");
+    String runbook = fields.string("runbook", false).orElse(null);
+    if (diagnostics.errors() > errorsBefore || name == null || expression == null) {
+      return new ParsedComposite(name, null, actionReferences, alarmReferences);
+    }
+    return new ParsedComposite(
+        name,
+        new CompositeAlarmRule(
+            name.name(),
+            description,
+            rule.orElseThrow().getValue(),
+            expression,
+            actions,
+            labels.orElse(Map.of()),
+            runbook),
+        actionReferences,
+        alarmReferences);
   }
 
   private void alarms(Fields.Field section, List<ParsedAlarm> out) {
@@ -302,15 +386,7 @@ final class RuleFileParser {
       return Optional.empty();
     }
     try {
-      Statistic statistic = Statistic.parse(node.get().getValue());
-      if (statistic instanceof Statistic.Percentile) {
-        diagnostics.report(
-            DiagnosticCode.PERCENTILE_NOT_COMPUTED_YET,
-            node.get(),
-            "percentiles are not computed yet (they arrive with the sketch work); until then"
-                + " this alarm sees no datapoints and follows its treatMissingData");
-      }
-      return Optional.of(statistic);
+      return Optional.of(Statistic.parse(node.get().getValue()));
     } catch (Statistic.UnknownStatisticException e) {
       alarm.badValue(node.get(), e.getMessage());
       return Optional.empty();

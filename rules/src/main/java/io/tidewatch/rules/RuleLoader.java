@@ -3,6 +3,7 @@ package io.tidewatch.rules;
 import io.tidewatch.rules.RuleFileParser.Named;
 import io.tidewatch.rules.RuleFileParser.ParsedAction;
 import io.tidewatch.rules.RuleFileParser.ParsedAlarm;
+import io.tidewatch.rules.RuleFileParser.ParsedComposite;
 import io.tidewatch.rules.RuleFileParser.ParsedFile;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -12,10 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -148,6 +153,7 @@ public final class RuleLoader {
       }
       List<AlarmRule> alarms = new ArrayList<>();
       Map<String, Named> alarmNames = new HashMap<>();
+      Map<String, List<String>> groupBys = new HashMap<>();
       for (ParsedFile file : parsed) {
         for (ParsedAlarm alarm : file.alarms()) {
           boolean valid = alarm.name() == null || unique("alarm", alarm.name(), alarmNames);
@@ -156,14 +162,189 @@ public final class RuleLoader {
           }
           if (valid && alarm.rule() != null) {
             alarms.add(alarm.rule());
+            groupBys.put(alarm.rule().name(), alarm.rule().groupBy());
           }
         }
       }
+      List<CompositeAlarmRule> composites = composites(alarmNames, actionNames, groupBys);
       diagnostics.sort(
           Comparator.comparing((Diagnostic d) -> order.getOrDefault(d.span().file(), -1))
               .thenComparingInt(d -> d.span().line())
               .thenComparingInt(d -> d.span().column()));
-      return new LoadResult(new RuleSet(alarms, actions), diagnostics, sources);
+      return new LoadResult(new RuleSet(alarms, actions, composites), diagnostics, sources);
+    }
+
+    /**
+     * Composite alarms share the alarms' names; every alarm their rules name must exist (an
+     * instance {@code name{dimension=value}} only of an alarm with exactly those groupBy
+     * dimensions), and no composite may depend on itself through others.
+     */
+    private List<CompositeAlarmRule> composites(
+        Map<String, Named> alarmNames,
+        Map<String, Named> actionNames,
+        Map<String, List<String>> groupBys) {
+      Map<String, ParsedComposite> byName = new LinkedHashMap<>();
+      Map<String, Boolean> valid = new LinkedHashMap<>();
+      for (ParsedFile file : parsed) {
+        for (ParsedComposite composite : file.composites()) {
+          boolean ok =
+              composite.name() == null || unique("composite alarm", composite.name(), alarmNames);
+          if (ok && composite.name() != null) {
+            byName.put(composite.name().name(), composite);
+          }
+          for (Named reference : composite.actionReferences()) {
+            ok &= defined(reference, actionNames);
+          }
+          if (composite.name() != null && byName.get(composite.name().name()) == composite) {
+            valid.put(composite.name().name(), ok && composite.rule() != null);
+          }
+        }
+      }
+      for (ParsedComposite composite : byName.values()) {
+        for (Named reference : composite.alarmReferences()) {
+          if (!alarmDefined(reference, alarmNames, groupBys, byName.keySet())) {
+            valid.put(composite.name().name(), false);
+          }
+        }
+      }
+      for (String name : cycles(byName)) {
+        valid.put(name, false);
+      }
+      Set<String> kept = new LinkedHashSet<>();
+      valid.forEach(
+          (name, ok) -> {
+            if (ok) {
+              kept.add(name);
+            }
+          });
+      boolean changed = true;
+      while (changed) { // drop composites that name a dropped composite, until none does
+        changed = false;
+        for (String name : List.copyOf(kept)) {
+          for (Named reference : byName.get(name).alarmReferences()) {
+            String target = baseName(reference.name());
+            if (byName.containsKey(target) && !kept.contains(target)) {
+              kept.remove(name);
+              changed = true;
+              break;
+            }
+          }
+        }
+      }
+      return kept.stream().map(name -> byName.get(name).rule()).toList();
+    }
+
+    private boolean alarmDefined(
+        Named reference,
+        Map<String, Named> alarmNames,
+        Map<String, List<String>> groupBys,
+        Set<String> composites) {
+      String base = baseName(reference.name());
+      if (!alarmNames.containsKey(base)) {
+        String hint =
+            DidYouMean.closest(base, new TreeSet<>(alarmNames.keySet()))
+                .map(name -> " (did you mean '" + name + "'?)")
+                .orElse("");
+        diagnostics.add(
+            Diagnostic.of(
+                DiagnosticCode.UNDEFINED_REFERENCE,
+                reference.span(),
+                "alarm '" + base + "' is not defined in any file" + hint));
+        return false;
+      }
+      if (base.equals(reference.name())) {
+        return true;
+      }
+      List<String> groupBy = groupBys.get(base);
+      if (composites.contains(base) || (groupBy != null && groupBy.isEmpty())) {
+        diagnostics.add(
+            Diagnostic.of(
+                DiagnosticCode.BAD_VALUE,
+                reference.span(),
+                "'" + base + "' has no groupBy, so it has no instances: write " + base + " alone"));
+        return false;
+      }
+      if (groupBy == null) {
+        return true; // the alarm has errors of its own, reported where it is defined
+      }
+      Set<String> written = new TreeSet<>();
+      String inner = reference.name().substring(base.length() + 1, reference.name().length() - 1);
+      for (String pair : inner.split(",", -1)) {
+        int equals = pair.indexOf('=');
+        written.add(equals < 0 ? pair.strip() : pair.substring(0, equals).strip());
+      }
+      if (!reference.name().endsWith("}") || !written.equals(new TreeSet<>(groupBy))) {
+        diagnostics.add(
+            Diagnostic.of(
+                DiagnosticCode.BAD_VALUE,
+                reference.span(),
+                "'"
+                    + reference.name()
+                    + "' is not an instance of '"
+                    + base
+                    + "', which groups by "
+                    + groupBy
+                    + ": write "
+                    + base
+                    + groupBy.stream()
+                        .map(dimension -> dimension + "=...")
+                        .collect(Collectors.joining(",", "{", "}"))));
+        return false;
+      }
+      return true;
+    }
+
+    /**
+     * Reports every cycle among composite alarms once, at the reference that closes it, naming it
+     * as {@code a -> b -> a}; returns the composites on a cycle.
+     */
+    private Set<String> cycles(Map<String, ParsedComposite> byName) {
+      Set<String> onCycle = new LinkedHashSet<>();
+      Set<String> done = new HashSet<>();
+      for (String start : byName.keySet()) {
+        visit(start, byName, new ArrayList<>(), done, onCycle);
+      }
+      return onCycle;
+    }
+
+    private void visit(
+        String name,
+        Map<String, ParsedComposite> byName,
+        List<String> path,
+        Set<String> done,
+        Set<String> onCycle) {
+      if (done.contains(name)) {
+        return;
+      }
+      path.add(name);
+      for (Named reference : byName.get(name).alarmReferences()) {
+        String target = baseName(reference.name());
+        if (!byName.containsKey(target)) {
+          continue;
+        }
+        int index = path.indexOf(target);
+        if (index >= 0) {
+          List<String> cycle = new ArrayList<>(path.subList(index, path.size()));
+          cycle.add(target);
+          onCycle.addAll(cycle);
+          diagnostics.add(
+              Diagnostic.of(
+                  DiagnosticCode.REFERENCE_CYCLE,
+                  reference.span(),
+                  "composite alarms form a cycle: "
+                      + String.join(" -> ", cycle)
+                      + "; a composite alarm cannot depend on itself"));
+        } else {
+          visit(target, byName, path, done, onCycle);
+        }
+      }
+      path.remove(path.size() - 1);
+      done.add(name);
+    }
+
+    private static String baseName(String reference) {
+      int brace = reference.indexOf('{');
+      return brace < 0 ? reference : reference.substring(0, brace);
     }
 
     private boolean unique(String kind, Named name, Map<String, Named> seen) {

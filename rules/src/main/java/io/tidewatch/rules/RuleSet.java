@@ -11,14 +11,25 @@ import java.util.TreeMap;
  *
  * @param alarms in file order (files sorted by name)
  * @param actions by name, sorted
+ * @param compositeAlarms in file order; every alarm their rules name is in {@link #alarms()} or
+ *     here, and they form no cycle
  */
-public record RuleSet(List<AlarmRule> alarms, Map<String, ActionDefinition> actions) {
+public record RuleSet(
+    List<AlarmRule> alarms,
+    Map<String, ActionDefinition> actions,
+    List<CompositeAlarmRule> compositeAlarms) {
 
-  private static final RuleSet EMPTY = new RuleSet(List.of(), Map.of());
+  private static final RuleSet EMPTY = new RuleSet(List.of(), Map.of(), List.of());
 
   public RuleSet {
     alarms = List.copyOf(alarms);
     actions = Collections.unmodifiableSortedMap(new TreeMap<>(actions));
+    compositeAlarms = compositeAlarms == null ? List.of() : List.copyOf(compositeAlarms);
+  }
+
+  /** Metric alarms and actions, no composite alarms. */
+  public RuleSet(List<AlarmRule> alarms, Map<String, ActionDefinition> actions) {
+    this(alarms, actions, List.of());
   }
 
   public static RuleSet empty() {
@@ -27,5 +38,9 @@ public record RuleSet(List<AlarmRule> alarms, Map<String, ActionDefinition> acti
 
   public Optional<AlarmRule> alarm(String name) {
     return alarms.stream().filter(alarm -> alarm.name().equals(name)).findFirst();
+  }
+
+  public Optional<CompositeAlarmRule> compositeAlarm(String name) {
+    return compositeAlarms.stream().filter(alarm -> alarm.name().equals(name)).findFirst();
   }
 }

@@ -45,8 +45,8 @@ public sealed interface Statistic permits Statistic.Basic, Statistic.Percentile 
 
   /**
    * A percentile, {@code 0 <= p <= 100}. Percentiles come from mergeable sketches (within 1%
-   * relative error, RULES.md section 2), which are not built yet: until they are, the evaluator
-   * sees no datapoints for a percentile alarm and the loader warns about one.
+   * relative error, RULES.md section 2): see {@link io.tidewatch.rules.alarm.Aggregate#of(double,
+   * Statistic)}.
    */
   record Percentile(double p) implements Statistic {
     public Percentile {

@@ -27,8 +27,12 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *
  * <p>The compose API does not reject duplicate keys (the constructor does, and we do not
  * construct), so they are found here; that also lets every duplicate be reported, not the first.
+ *
+ * <p><b>Internal</b>: public only so that the parsers of the {@code io.tidewatch.rules}
+ * sub-packages (rule tests) share it with the rule-file parser; not an API, it may change in any
+ * release.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
   /** Rule files are small; anything near this size is a mistake or an attack. */
   static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
@@ -62,7 +66,7 @@ final class YamlDocument {
    * @return the document's root node when the file is well-formed YAML and safe to walk; empty
    *     after reporting why not (including an empty file)
    */
-  static Optional<Node> read(String text, FileDiagnostics diagnostics) {
+  public static Optional<Node> read(String text, FileDiagnostics diagnostics) {
     return new YamlDocument(diagnostics).read(text);
   }
 
@@ -227,12 +231,12 @@ final class YamlDocument {
     return "invalid YAML: " + problem + " (" + context + where + ")";
   }
 
-  static boolean isNull(Node node) {
+  public static boolean isNull(Node node) {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
   /** What a node is, for "found ..." in messages: {@code string 'high'}, {@code a list}. */
-  static String describe(Node node) {
+  public static String describe(Node node) {
     if (node instanceof MappingNode) {
       return "a mapping";
     }

@@ -43,10 +43,7 @@ class RuleLoaderTest {
     LoadResult result = RuleLoader.load(resource("valid"));
 
     assertThat(result.hasErrors()).as(result.render()).isFalse();
-    assertThat(result.diagnostics())
-        .extracting(d -> d.code().code() + " " + Path.of(d.span().file()).getFileName())
-        .as("only the percentile warning")
-        .containsExactly("W1002 web.yaml");
+    assertThat(result.diagnostics()).as(result.render()).isEmpty();
     assertThat(result.ruleSet().alarms())
         .extracting(AlarmRule::name)
         .containsExactly(
@@ -189,7 +186,7 @@ class RuleLoaderTest {
     assertThat(result.diagnostics())
         .extracting(Diagnostic::severity)
         .containsOnly(Severity.WARNING)
-        .hasSize(7);
+        .hasSize(6);
     assertThat(result.diagnostics().get(0).message())
         .isEqualTo("section 'metricFilters' is not supported yet; it is ignored");
   }
