@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 
 /**
  * The alarms in force, indexed for the hot path: the router looks up the alarms of a metric by
@@ -47,40 +46,6 @@ final class AlarmCatalog {
 
   List<AlarmRule> rulesFor(String namespace, String name) {
     return byMetric.getOrDefault(metricKey(namespace, name), List.of());
-  }
-
-  /**
-   * The groupBy values of the instance a series belongs to, or empty when the series lacks one of
-   * the groupBy dimensions (it then belongs to no instance of that alarm).
-   */
-  static Optional<Map<String, String>> instanceOf(
-      AlarmRule rule, SortedMap<String, String> dimensions) {
-    Map<String, String> instance = new LinkedHashMap<>();
-    for (String dimension : rule.groupBy()) {
-      String value = dimensions.get(dimension);
-      if (value == null) {
-        return Optional.empty();
-      }
-      instance.put(dimension, value);
-    }
-    return Optional.of(instance);
-  }
-
-  /** {@code web-cpu-high{host=a}}, or the bare alarm name when it has no groupBy. */
-  static String instanceId(AlarmRule rule, Map<String, String> instance) {
-    if (rule.groupBy().isEmpty()) {
-      return rule.name();
-    }
-    StringBuilder id = new StringBuilder(rule.name()).append('{');
-    boolean first = true;
-    for (String dimension : rule.groupBy()) {
-      if (!first) {
-        id.append(',');
-      }
-      id.append(dimension).append('=').append(instance.get(dimension));
-      first = false;
-    }
-    return id.append('}').toString();
   }
 
   /**

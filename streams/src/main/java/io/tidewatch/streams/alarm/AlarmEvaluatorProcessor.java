@@ -131,7 +131,10 @@ final class AlarmEvaluatorProcessor
       LOG.debug("late datapoint for {} beyond allowed lateness: {}", record.key(), timestamp);
       return;
     }
-    state = state.withPeriods(withSample(state.periods(), periodStart, datapoint.value()));
+    state =
+        state.withPeriods(
+            withSample(
+                state.periods(), periodStart, Aggregate.of(datapoint.value(), rule.statistic())));
     if (alreadyEvaluated) {
       // Late but within the allowed lateness: evaluate the last period again; it may correct it.
       state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);
@@ -149,9 +152,9 @@ final class AlarmEvaluatorProcessor
   }
 
   private static NavigableMap<Long, Aggregate> withSample(
-      NavigableMap<Long, Aggregate> periods, long periodStart, double value) {
+      NavigableMap<Long, Aggregate> periods, long periodStart, Aggregate sample) {
     NavigableMap<Long, Aggregate> updated = new TreeMap<>(periods);
-    updated.merge(periodStart, Aggregate.of(value), Aggregate::merge);
+    updated.merge(periodStart, sample, Aggregate::merge);
     return updated;
   }
 

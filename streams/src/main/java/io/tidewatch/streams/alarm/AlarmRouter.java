@@ -37,7 +37,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
       if (!rule.metric().matches(series.namespace(), series.name(), series.dimensions())) {
         continue;
       }
-      Optional<Map<String, String>> instance = AlarmCatalog.instanceOf(rule, series.dimensions());
+      Optional<Map<String, String>> instance = rule.instanceOf(series.dimensions());
       if (instance.isEmpty()) {
         continue;
       }
@@ -48,8 +48,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
               series.key(),
               point.timestamp().toEpochMilli(),
               point.value());
-      context.forward(
-          record.withKey(AlarmCatalog.instanceId(rule, instance.get())).withValue(datapoint));
+      context.forward(record.withKey(rule.instanceId(instance.get())).withValue(datapoint));
     }
   }
 }

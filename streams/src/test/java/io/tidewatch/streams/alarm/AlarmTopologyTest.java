@@ -245,6 +245,23 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldAlarmOnTheP99WhenTheAverageStaysLow() {
+    start(
+        CPU_HIGH
+            .replace("statistic: Average", "statistic: p99")
+            .replace("evaluationPeriods: 3", "evaluationPeriods: 1"));
+    for (int i = 0; i < 100; i++) {
+      send(WEB_A, Duration.ofMillis(100L * i), i < 97 ? 10 : 95); // average 12.5, p99 95
+    }
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+    assertThat(changes.get(0).detail().configuration().statistic()).isEqualTo("p99");
+  }
+
+  @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
         AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
