@@ -22,7 +22,12 @@ import picocli.CommandLine.Spec;
     name = "rules",
     mixinStandardHelpOptions = true,
     description = "Check rule files and apply them to a running Tidewatch.",
-    subcommands = {RulesCommand.Check.class, RulesCommand.Test.class, RulesCommand.Apply.class})
+    subcommands = {
+      RulesCommand.Check.class,
+      RulesCommand.Test.class,
+      RulesCommand.Apply.class,
+      BacktestCommand.class
+    })
 final class RulesCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -176,6 +176,99 @@ class CliTest {
   }
 
   @Test
+  void shouldListTheTransitionsAChangedThresholdWouldHaveProducedWhenBacktesting(
+      EmbeddedBroker broker) throws Exception {
+    Topics topics = new Topics("backtest.");
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+    }
+    String rule =
+        """
+        alarms:
+          - name: cpu-high
+            metric: {namespace: Host, name: cpu}
+            groupBy: [host]
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: %d
+        """;
+    Path current = Files.createDirectory(dir.resolve("current"));
+    Files.writeString(current.resolve("cpu.yaml"), rule.formatted(70));
+    Path candidate = Files.createDirectory(dir.resolve("candidate"));
+    Files.writeString(candidate.resolve("cpu.yaml"), rule.formatted(50));
+    assertThat(
+            run(
+                    "rules",
+                    "apply",
+                    current.toString(),
+                    "--topic-prefix",
+                    "backtest.",
+                    "--bootstrap-servers",
+                    bootstrap)
+                .exitCode())
+        .isZero();
+
+    // An hour of recorded data, one point a minute: 90 for 5 minutes in every 20, else 60.
+    SeriesId series = SeriesId.of("Host", "cpu", Map.of("host", "a"));
+    long hourAgo = (System.currentTimeMillis() / 60_000 - 62) * 60_000;
+    try (KafkaProducer<String, MetricPoint> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            topics.metrics().codec().serializer())) {
+      for (int minute = 0; minute < 60; minute++) {
+        producer.send(
+            new ProducerRecord<>(
+                topics.metrics().name(),
+                series.key(),
+                new MetricPoint(
+                    series,
+                    Instant.ofEpochMilli(hourAgo + minute * 60_000L + 5_000),
+                    minute % 20 < 5 ? 90 : 60,
+                    "%")));
+      }
+    }
+
+    Run text =
+        run(
+            "rules",
+            "backtest",
+            candidate.toString(),
+            "--since",
+            "2h",
+            "--topic-prefix",
+            "backtest.",
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("replayed 60 datapoints")
+        .contains("cpu-high{host=a}: would have alarmed once; current rules: 3 times")
+        .contains("INSUFFICIENT_DATA -> ALARM");
+
+    Run json =
+        run(
+            "rules",
+            "backtest",
+            candidate.toString(),
+            "--output",
+            "json",
+            "--topic-prefix",
+            "backtest.",
+            "--bootstrap-servers",
+            bootstrap);
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(tree.path("datapoints").asLong()).isEqualTo(60);
+    var instance = tree.path("instances").get(0);
+    assertThat(instance.path("instance").asText()).isEqualTo("cpu-high{host=a}");
+    assertThat(instance.path("candidateAlarms").asLong()).isEqualTo(1);
+    assertThat(instance.path("currentAlarms").asLong()).isEqualTo(3);
+    assertThat(instance.path("current").get(0).path("to").asText()).isEqualTo("ALARM");
+  }
+
+  @Test
   void shouldPublishAllOrNothingWhenRulesAreApplied() throws Exception {
     Path rules = Files.createDirectory(dir.resolve("rules"));
     Files.writeString(

@@ -144,6 +144,11 @@ final class AlarmTimeline implements Timeline {
     return !steps.isEmpty() && steps.get(0).end() <= t;
   }
 
+  /** The evaluations that changed the state, oldest first. */
+  List<Step> transitions() {
+    return steps.stream().filter(step -> step.evaluation().state() != step.before()).toList();
+  }
+
   /** The period ends at which the instance was evaluated. */
   List<Long> evaluationTimes() {
     return steps.stream().map(Step::end).toList();
