@@ -1,6 +1,7 @@
 package io.tidewatch.streams.alarm;
 
 import io.tidewatch.rules.AlarmRule;
+import io.tidewatch.rules.CompositeAlarmRule;
 import io.tidewatch.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,9 +23,11 @@ final class AlarmCatalog {
   private final Map<String, AlarmRule> byName = new LinkedHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
   private final Map<String, List<AlarmRule>> byMetric = new HashMap<>();
+  private final Map<String, List<CompositeAlarmRule>> compositesByName = new HashMap<>();
 
   AlarmCatalog(RuleSet rules) {
     this.rules = rules;
+    indexComposites(rules);
     for (AlarmRule rule : rules.alarms()) {
       byName.put(rule.name(), rule);
       fingerprints.put(rule.name(), fingerprintOf(rule));
@@ -36,8 +39,31 @@ final class AlarmCatalog {
     }
   }
 
+  /** The composite alarms whose rule names this alarm instance or its alarm. */
+  List<CompositeAlarmRule> compositesNaming(String instance, String alarm) {
+    List<CompositeAlarmRule> byInstance = compositesByName.getOrDefault(instance, List.of());
+    if (instance.equals(alarm)) {
+      return byInstance;
+    }
+    List<CompositeAlarmRule> byAlarm = compositesByName.getOrDefault(alarm, List.of());
+    if (byInstance.isEmpty()) {
+      return byAlarm;
+    }
+    java.util.LinkedHashSet<CompositeAlarmRule> both = new java.util.LinkedHashSet<>(byInstance);
+    both.addAll(byAlarm);
+    return List.copyOf(both);
+  }
+
   RuleSet rules() {
     return rules;
+  }
+
+  private void indexComposites(RuleSet rules) {
+    for (CompositeAlarmRule composite : rules.compositeAlarms()) {
+      for (String name : composite.expression().references()) {
+        compositesByName.computeIfAbsent(name, key -> new java.util.ArrayList<>()).add(composite);
+      }
+    }
   }
 
   Optional<AlarmRule> rule(String name) {

@@ -85,6 +85,31 @@ public final class AlarmTopology {
                 Named.as("alarm-evaluator"),
                 AlarmEvaluatorProcessor.STORE);
 
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CompositeEvaluatorProcessor.STORE),
+                keys,
+                JsonSerde.of(CompositeState.class))
+            .withCachingDisabled());
+    KStream<String, AlarmStateChange> compositeChanges =
+        builder.stream(
+                states.name(),
+                Consumed.with(keys, states.codec().serde()).withName("alarm-state-source"))
+            .process(() -> new CompositeRouter(config.rules()), Named.as("composite-router"))
+            .repartition(
+                Repartitioned.with(keys, JsonSerde.of(CompositeInput.class))
+                    .withName("composite-inputs"))
+            .process(
+                () -> new CompositeEvaluatorProcessor(config.rules()),
+                Named.as("composite-evaluator"),
+                CompositeEvaluatorProcessor.STORE);
+    compositeChanges.to(
+        events.name(),
+        Produced.with(keys, events.codec().serde()).withName("composite-events-sink"));
+    compositeChanges.to(
+        states.name(),
+        Produced.with(keys, states.codec().serde()).withName("composite-state-sink"));
+
     changes
         .filter((instance, change) -> change != null, Named.as("transitions-only"))
         .to(

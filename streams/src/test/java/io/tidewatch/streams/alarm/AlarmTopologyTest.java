@@ -262,6 +262,34 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldAlarmACompositeWhenAnyInstanceOfANamedAlarmAlarms() {
+    start(
+        CPU_HIGH.replace("evaluationPeriods: 3", "evaluationPeriods: 1")
+            + """
+            compositeAlarms:
+              - name: web-degraded
+                rule: ALARM("web-cpu-high") AND NOT ALARM("web-cpu-high{host=b}")
+            """);
+    send(WEB_A, Duration.ofSeconds(10), 10);
+    send(WEB_B, Duration.ofSeconds(10), 10);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder(
+            "web-cpu-high{host=a} OK", "web-cpu-high{host=b} OK", "web-degraded OK");
+
+    send(WEB_A, Duration.ofSeconds(70), 95);
+    send(WEB_B, Duration.ofSeconds(70), 10);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(2));
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("web-cpu-high{host=a} ALARM", "web-degraded ALARM");
+    assertThat(changes.get(1).detail().state().reason()).contains("is TRUE");
+    assertThat(changes.get(1).detail().previousState().value()).isEqualTo(AlarmState.OK);
+  }
+
+  @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
         AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
