@@ -66,9 +66,9 @@ public final class AlarmTopology {
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(AlarmEvaluatorProcessor.STORE),
+                Stores.inMemoryKeyValueStore(AlarmEvaluatorProcessor.STORE),
                 keys,
-                JsonSerde.of(AlarmInstanceState.class))
+                AlarmInstanceStateSerde.serde())
             .withCachingDisabled());
 
     KStream<String, AlarmStateChange> changes =

@@ -1,0 +1,146 @@
+package io.tidewatch.streams.alarm;
+
+import io.tidewatch.model.alarm.AlarmState;
+import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.PercentileSketch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The binary form of {@link AlarmInstanceState} in the evaluator's store and changelog: it is read
+ * and written for every datapoint, so it is written field by field instead of as JSON. Layout
+ * (version 1): version byte, rule, fingerprint, groupBy entries, state ordinal, reason, reason
+ * data, state timestamp, last evaluated period end, periods (start, count, sum, min, max, sketch or
+ * empty). Strings are a length and UTF-8 bytes; -1 is null.
+ */
+final class AlarmInstanceStateSerde {
+
+  private static final byte VERSION = 1;
+  private static final AlarmState[] STATES = AlarmState.values();
+
+  private AlarmInstanceStateSerde() {}
+
+  static Serde<AlarmInstanceState> serde() {
+    return Serdes.serdeFrom(
+        (topic, state) -> state == null ? null : write(state),
+        (topic, bytes) -> bytes == null ? null : read(topic, bytes));
+  }
+
+  private static byte[] write(AlarmInstanceState state) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writeString(out, state.rule());
+      writeString(out, state.ruleFingerprint());
+      out.writeShort(state.instance().size());
+      for (Map.Entry<String, String> dimension : state.instance().entrySet()) {
+        writeString(out, dimension.getKey());
+        writeString(out, dimension.getValue());
+      }
+      out.writeByte(state.state().ordinal());
+      writeString(out, state.reason());
+      writeString(out, state.reasonData());
+      out.writeLong(state.stateTimestampMillis());
+      out.writeLong(state.lastEvaluatedEndMillis());
+      out.writeInt(state.periods().size());
+      for (Map.Entry<Long, Aggregate> period : state.periods().entrySet()) {
+        Aggregate aggregate = period.getValue();
+        out.writeLong(period.getKey());
+        out.writeLong(aggregate.count());
+        out.writeDouble(aggregate.sum());
+        out.writeDouble(aggregate.min());
+        out.writeDouble(aggregate.max());
+        writeString(out, aggregate.sketch() == null ? null : aggregate.sketch().toBase64());
+      }
+    } catch (IOException e) {
+      throw new SerializationException("cannot write an alarm instance state", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static AlarmInstanceState read(String topic, byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new SerializationException(
+            "unknown alarm instance state version " + version + " on " + topic);
+      }
+      String rule = readString(in);
+      String fingerprint = readString(in);
+      int dimensions = in.readUnsignedShort();
+      Map<String, String> instance = new LinkedHashMap<>();
+      for (int i = 0; i < dimensions; i++) {
+        instance.put(readString(in), readString(in));
+      }
+      AlarmState state = STATES[in.readUnsignedByte()];
+      String reason = readString(in);
+      String reasonData = readString(in);
+      long stateTimestamp = in.readLong();
+      long lastEvaluatedEnd = in.readLong();
+      int count = in.readInt();
+      NavigableMap<Long, Aggregate> periods = new TreeMap<>();
+      for (int i = 0; i < count; i++) {
+        long start = in.readLong();
+        long samples = in.readLong();
+        double sum = in.readDouble();
+        double min = in.readDouble();
+        double max = in.readDouble();
+        String sketch = readString(in);
+        periods.put(
+            start,
+            new Aggregate(
+                samples,
+                sum,
+                min,
+                max,
+                sketch == null ? null : PercentileSketch.fromBase64(sketch)));
+      }
+      return new AlarmInstanceState(
+          rule,
+          fingerprint,
+          instance,
+          state,
+          reason,
+          reasonData,
+          stateTimestamp,
+          lastEvaluatedEnd,
+          periods);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "not an alarm instance state on " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    if (value == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] utf8 = in.readNBytes(length);
+    if (utf8.length != length) {
+      throw new IOException("truncated string");
+    }
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+}
