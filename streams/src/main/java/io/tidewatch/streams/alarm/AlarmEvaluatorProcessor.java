@@ -44,6 +44,7 @@ final class AlarmEvaluatorProcessor
 
   static final String STORE = "alarm-instances";
   static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+  static final Duration BACKLOG_TOLERANCE = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(AlarmEvaluatorProcessor.class);
 
@@ -53,6 +54,7 @@ final class AlarmEvaluatorProcessor
   private ProcessorContext<String, AlarmStateChange> context;
   private KeyValueStore<String, AlarmInstanceState> store;
   private long streamTime = Long.MIN_VALUE;
+  private long lastRecordAt = Long.MIN_VALUE;
   private final DueIndex due = new DueIndex();
   private AlarmCatalog indexedFor;
 
@@ -119,6 +121,7 @@ final class AlarmEvaluatorProcessor
       return;
     }
     streamTime = Math.max(streamTime, timestamp);
+    lastRecordAt = now;
 
     long period = rule.period().toMillis();
     long periodStart = Math.floorDiv(timestamp, period) * period;
@@ -187,10 +190,9 @@ final class AlarmEvaluatorProcessor
   private AlarmInstanceState evaluateDue(
       String key, AlarmRule rule, AlarmInstanceState state, long now) {
     long period = rule.period().toMillis();
-    long closedBy =
-        Math.max(
-            streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - lateness(rule),
-            now - lateness(rule) - evaluationDelay.toMillis());
+    long byStreamTime = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - lateness(rule);
+    long byWallClock = now - lateness(rule) - evaluationDelay.toMillis();
+    long closedBy = catchingUp(now) ? byStreamTime : Math.max(byStreamTime, byWallClock);
     long latestEnd = Math.floorDiv(closedBy, period) * period;
     if (latestEnd <= state.lastEvaluatedEndMillis()) {
       return state;
@@ -237,6 +239,17 @@ final class AlarmEvaluatorProcessor
     LOG.debug("{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
     return evaluated.transitioned(
         evaluation.state(), evaluation.reason(), evaluation.reasonDataJson(), now);
+  }
+
+  /**
+   * Whether this task is working through a backlog: records keep arriving but their event times are
+   * well behind the wall clock (after a restart, or under load). Then only stream time closes
+   * periods; the wall clock would close them before their data, still in the backlog, is read.
+   */
+  private boolean catchingUp(long now) {
+    return lastRecordAt != Long.MIN_VALUE
+        && now - lastRecordAt <= BACKLOG_TOLERANCE.toMillis()
+        && streamTime < now - evaluationDelay.toMillis() - BACKLOG_TOLERANCE.toMillis();
   }
 
   private static long lateness(AlarmRule rule) {
