@@ -190,20 +190,15 @@ final class AlarmExpressionParser {
     if (token.kind() == Kind.WORD && STATES.contains(token.text())) {
       advance();
       consume(Kind.LEFT, "'(' and an alarm name after " + token.text());
-      Token name = peek();
-      if (name.kind() != Kind.STRING && (name.kind() != Kind.WORD || isAnyKeyword(name))) {
-        problem(
-            name, "expected an alarm name in " + token.text() + "(...), found " + describe(name));
-        throw new SyntaxError();
+      try {
+        return stateIs(token);
+      } catch (SyntaxError e) {
+        // resume after this call's ')', so that the rest of the rule is checked too
+        while (peek().kind() != Kind.END && advance().kind() != Kind.RIGHT) {
+          // skip
+        }
+        throw e;
       }
-      advance();
-      if (name.text().isEmpty()) {
-        problem(name, "the alarm name is empty");
-        throw new SyntaxError();
-      }
-      references.add(new Reference(name.text(), name.offset(), name.length()));
-      consume(Kind.RIGHT, "')' after the alarm name");
-      return new AlarmExpression.StateIs(AlarmState.valueOf(token.text()), name.text());
     }
     problem(
         token,
@@ -212,6 +207,23 @@ final class AlarmExpressionParser {
             + describe(token)
             + hint(token));
     throw new SyntaxError();
+  }
+
+  // the rest of: state "(" name ")"
+  private AlarmExpression stateIs(Token state) {
+    Token name = peek();
+    if (name.kind() != Kind.STRING && (name.kind() != Kind.WORD || isAnyKeyword(name))) {
+      problem(name, "expected an alarm name in " + state.text() + "(...), found " + describe(name));
+      throw new SyntaxError();
+    }
+    advance();
+    if (name.text().isEmpty()) {
+      problem(name, "the alarm name is empty");
+      throw new SyntaxError();
+    }
+    references.add(new Reference(name.text(), name.offset(), name.length()));
+    consume(Kind.RIGHT, "')' after the alarm name");
+    return new AlarmExpression.StateIs(AlarmState.valueOf(state.text()), name.text());
   }
 
   private static String hint(Token token) {

@@ -20,6 +20,13 @@ import java.util.Optional;
  *     ({@code R >= N}; CloudWatch uses N + 2)
  * @param allowedLateness how long after a period's end its data may still arrive and re-evaluate it
  * @param runbook a link for people paged by the alarm, or null
+ * @param metricMath for a metric-math alarm, its metrics and expression, else null. A metric-math
+ *     alarm's {@link #metric()} is {@link MetricSelector#none()} (it selects no series itself) and
+ *     its {@link #statistic()} is a placeholder ({@code SampleCount}) that nothing computes: its
+ *     datapoints come from {@link io.tidewatch.rules.alarm.MetricMathEvaluator} over the statistics
+ *     of {@link MetricMath#metrics()}
+ * @param anomalyBand for an anomaly-band alarm (a band {@link #comparison()}), its band, else null;
+ *     such an alarm's {@link #threshold()} is a placeholder (0) that nothing compares with
  */
 public record AlarmRule(
     String name,
@@ -37,7 +44,9 @@ public record AlarmRule(
     Duration allowedLateness,
     AlarmActions actions,
     Map<String, String> labels,
-    String runbook) {
+    String runbook,
+    MetricMath metricMath,
+    AnomalyBand anomalyBand) {
 
   public AlarmRule {
     Objects.requireNonNull(name, "name");
@@ -78,6 +87,129 @@ public record AlarmRule(
     }
     actions = actions == null ? AlarmActions.none() : actions;
     labels = MetricSelector.sortedCopy(labels);
+    if (comparison.isBand() != (anomalyBand != null)) {
+      throw new IllegalArgumentException(
+          anomalyBand == null
+              ? comparison + " compares with an anomaly band: give the alarm an anomalyBand"
+              : "an anomaly band needs a band comparison (GreaterThanUpperThreshold,"
+                  + " LessThanLowerThreshold or LessThanLowerOrGreaterThanUpperThreshold), found "
+                  + comparison);
+    }
+  }
+
+  /** A plain or metric-math alarm without an anomaly band. */
+  public AlarmRule(
+      String name,
+      String description,
+      MetricSelector metric,
+      List<String> groupBy,
+      Statistic statistic,
+      Duration period,
+      int evaluationPeriods,
+      int datapointsToAlarm,
+      int evaluationRange,
+      ComparisonOperator comparison,
+      double threshold,
+      TreatMissingData treatMissingData,
+      Duration allowedLateness,
+      AlarmActions actions,
+      Map<String, String> labels,
+      String runbook,
+      MetricMath metricMath) {
+    this(
+        name,
+        description,
+        metric,
+        groupBy,
+        statistic,
+        period,
+        evaluationPeriods,
+        datapointsToAlarm,
+        evaluationRange,
+        comparison,
+        threshold,
+        treatMissingData,
+        allowedLateness,
+        actions,
+        labels,
+        runbook,
+        metricMath,
+        null);
+  }
+
+  /** A plain alarm on one metric: the constructor from before metric math. */
+  public AlarmRule(
+      String name,
+      String description,
+      MetricSelector metric,
+      List<String> groupBy,
+      Statistic statistic,
+      Duration period,
+      int evaluationPeriods,
+      int datapointsToAlarm,
+      int evaluationRange,
+      ComparisonOperator comparison,
+      double threshold,
+      TreatMissingData treatMissingData,
+      Duration allowedLateness,
+      AlarmActions actions,
+      Map<String, String> labels,
+      String runbook) {
+    this(
+        name,
+        description,
+        metric,
+        groupBy,
+        statistic,
+        period,
+        evaluationPeriods,
+        datapointsToAlarm,
+        evaluationRange,
+        comparison,
+        threshold,
+        treatMissingData,
+        allowedLateness,
+        actions,
+        labels,
+        runbook,
+        null,
+        null);
+  }
+
+  /** Whether the alarm compares with a learned anomaly band ({@link #anomalyBand()}). */
+  public boolean hasAnomalyBand() {
+    return anomalyBand != null;
+  }
+
+  /** Whether the alarm's datapoints come from a metric-math expression ({@link #metricMath()}). */
+  public boolean hasMetricMath() {
+    return metricMath != null;
+  }
+
+  /**
+   * This rule with metric math instead of its own metric: {@link #metric()} becomes {@link
+   * MetricSelector#none()} and {@link #statistic()} the {@code SampleCount} placeholder.
+   */
+  public AlarmRule withMetricMath(MetricMath math) {
+    return new AlarmRule(
+        name,
+        description,
+        MetricSelector.none(),
+        groupBy,
+        Statistic.SAMPLE_COUNT,
+        period,
+        evaluationPeriods,
+        datapointsToAlarm,
+        evaluationRange,
+        comparison,
+        threshold,
+        treatMissingData,
+        allowedLateness,
+        actions,
+        labels,
+        runbook,
+        java.util.Objects.requireNonNull(math, "math"),
+        anomalyBand);
   }
 
   /**

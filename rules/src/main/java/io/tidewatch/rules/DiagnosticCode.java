@@ -26,7 +26,7 @@ public enum DiagnosticCode {
   BAD_VALUE("R2003"),
   /** A required key is absent. */
   MISSING_KEY("R2004"),
-  /** A recognised feature that is not implemented yet (metric math, anomaly bands). */
+  /** A recognised feature that is not implemented yet (a rule test's {@code logs}). */
   NOT_SUPPORTED_YET("R2005"),
   /** A reference to an action (or alarm) that no file defines. */
   UNDEFINED_REFERENCE("R3001"),

@@ -22,6 +22,17 @@ public record MetricSelector(String namespace, String name, Map<String, String> 
     dimensions = sortedCopy(dimensions);
   }
 
+  private static final MetricSelector NONE = new MetricSelector("", "", Map.of());
+
+  /**
+   * The selector that selects no series (an empty namespace and name, which no series has): the
+   * {@link AlarmRule#metric()} of a metric-math alarm, whose metrics are in {@link
+   * AlarmRule#metricMath()}.
+   */
+  public static MetricSelector none() {
+    return NONE;
+  }
+
   /** A selector without dimensions: every series of this metric. */
   public static MetricSelector of(String namespace, String name) {
     return new MetricSelector(namespace, name, Map.of());
@@ -32,7 +43,7 @@ public record MetricSelector(String namespace, String name, Map<String, String> 
    *     same value; the series may carry more dimensions
    */
   public boolean matches(String namespace, String name, Map<String, String> seriesDimensions) {
-    if (!this.namespace.equals(namespace) || !this.name.equals(name)) {
+    if (this.namespace.isEmpty() || !this.namespace.equals(namespace) || !this.name.equals(name)) {
       return false;
     }
     for (Map.Entry<String, String> wanted : dimensions.entrySet()) {

@@ -48,17 +48,14 @@ final class RuleFileParser {
           "actions",
           "labels",
           "runbook");
-  private static final List<String> LATER_ALARM_KEYS =
-      List.of("metrics", "expression", "anomalyBand");
+  private static final List<String> MATH_KEYS = List.of("metrics", "expression");
+  private static final List<String> MATH_METRIC_KEYS = List.of("metric", "statistic");
+  private static final Pattern MATH_ID = Pattern.compile("[a-z][A-Za-z0-9_]*");
+  private static final List<String> BAND_KEYS = List.of("width");
   private static final List<String> COMPOSITE_KEYS =
       List.of("name", "description", "rule", "actions", "labels", "runbook");
   private static final List<String> METRIC_KEYS = List.of("namespace", "name", "dimensions");
   private static final List<String> ALARM_ACTION_KEYS = List.of("alarm", "ok", "insufficientData");
-  private static final Set<String> ANOMALY_COMPARISONS =
-      Set.of(
-          "GreaterThanUpperThreshold",
-          "LessThanLowerThreshold",
-          "LessThanLowerOrGreaterThanUpperThreshold");
 
   /** A name as written, with where it was written. */
   record Named(String name, SourceSpan span) {}
@@ -251,32 +248,19 @@ final class RuleFileParser {
     int errorsBefore = diagnostics.errors();
     Fields fields = new Fields(node, diagnostics, "an alarm");
     List<String> known = new ArrayList<>(ALARM_KEYS);
-    known.addAll(LATER_ALARM_KEYS);
+    known.addAll(MATH_KEYS);
+    known.add("anomalyBand");
     Named name = name(fields, "alarm");
     if (name != null) {
       fields.owner("alarm '" + name.name() + "'");
     }
     fields.rejectUnknown(known);
-    boolean later = false;
-    for (String key : LATER_ALARM_KEYS) {
-      Optional<Fields.Field> field = fields.field(key);
-      if (field.isPresent()) {
-        later = true;
-        diagnostics.report(
-            DiagnosticCode.NOT_SUPPORTED_YET,
-            field.get().keyNode(),
-            "metric math / anomaly bands are not supported yet ('"
-                + key
-                + "'); this alarm is skipped");
-      }
-    }
-    if (later) {
-      return new ParsedAlarm(name, null, List.of());
-    }
     String description = fields.string("description", false).orElse("");
-    Optional<MetricSelector> metric = metric(fields);
+    boolean math = MATH_KEYS.stream().anyMatch(key -> fields.field(key).isPresent());
+    Optional<MetricSelector> metric = math ? Optional.of(MetricSelector.none()) : metric(fields);
     Optional<List<String>> groupBy = groupBy(fields);
-    Optional<Statistic> statistic = statistic(fields);
+    Optional<Statistic> statistic = math ? Optional.of(Statistic.SAMPLE_COUNT) : statistic(fields);
+    Optional<MetricMath> metricMath = math ? metricMath(fields) : Optional.empty();
     Optional<Duration> period = period(fields);
     Optional<Integer> evaluationPeriods = fields.integer("evaluationPeriods", true, 1);
     Optional<Integer> datapointsToAlarm = fields.integer("datapointsToAlarm", false, 1);
@@ -284,7 +268,23 @@ final class RuleFileParser {
     evaluationPeriods.ifPresent(
         n -> checkAgainstEvaluationPeriods(fields, n, datapointsToAlarm, evaluationRange));
     Optional<ComparisonOperator> comparison = comparison(fields);
-    Optional<Double> threshold = fields.number("threshold", true);
+    Optional<AnomalyBand> anomalyBand = anomalyBand(fields);
+    boolean band = fields.field("anomalyBand").isPresent();
+    checkBandComparison(fields, comparison, band);
+    Optional<Double> threshold;
+    if (band) {
+      fields
+          .field("threshold")
+          .ifPresent(
+              field ->
+                  fields.badValue(
+                      field.keyNode(),
+                      "an anomaly-band alarm compares each datapoint with its learned band;"
+                          + " remove 'threshold'"));
+      threshold = Optional.of(0.0);
+    } else {
+      threshold = fields.number("threshold", true);
+    }
     Optional<TreatMissingData> treatMissingData =
         enumValue(
             fields,
@@ -320,8 +320,103 @@ final class RuleFileParser {
             allowedLateness.orElse(Duration.ZERO),
             actions,
             labels.orElse(Map.of()),
-            runbook);
+            runbook,
+            metricMath.orElse(null),
+            anomalyBand.orElse(null));
     return new ParsedAlarm(name, rule, references);
+  }
+
+  /**
+   * {@code metrics:} and {@code expression:}, both required once either is written; the alarm's own
+   * {@code metric} and {@code statistic} must then be absent.
+   */
+  private Optional<MetricMath> metricMath(Fields alarm) {
+    int errorsBefore = diagnostics.errors();
+    for (String own : List.of("metric", "statistic")) {
+      alarm
+          .field(own)
+          .ifPresent(
+              field ->
+                  alarm.badValue(
+                      field.keyNode(),
+                      "a metric-math alarm takes its metrics from 'metrics:' (each with its own"
+                          + " statistic); remove '"
+                          + own
+                          + "'"));
+    }
+    Map<String, MathMetric> metrics = new LinkedHashMap<>();
+    alarm
+        .mapping("metrics", true, "{e: {metric: {namespace: Web, name: http_5xx}, statistic: Sum}}")
+        .ifPresent(
+            node -> {
+              for (Fields.Field entry : new Fields(node, diagnostics, "'metrics'").all()) {
+                mathMetric(entry).ifPresent(metric -> metrics.put(entry.key(), metric));
+              }
+              if (node.getValue().isEmpty()) {
+                diagnostics.report(
+                    DiagnosticCode.BAD_VALUE, node, "'metrics' must name at least one metric");
+              }
+            });
+    Optional<ScalarNode> expression = alarm.stringNode("expression", true);
+    MathExpression parsed = null;
+    if (expression.isPresent()) {
+      Set<String> ids = new java.util.LinkedHashSet<>();
+      alarm
+          .field("metrics")
+          .filter(field -> field.value() instanceof MappingNode)
+          .ifPresent(
+              field ->
+                  new Fields((MappingNode) field.value(), diagnostics, "'metrics'")
+                      .all()
+                      .forEach(entry -> ids.add(entry.key())));
+      MathExpressionParser.Result result =
+          MathExpressionParser.parse(expression.get().getValue(), ids);
+      for (MathExpressionParser.Problem problem : result.problems()) {
+        diagnostics.report(
+            DiagnosticCode.BAD_VALUE,
+            diagnostics.span(expression.get(), problem.offset(), problem.length()),
+            problem.message());
+      }
+      parsed = result.expression();
+    }
+    if (diagnostics.errors() > errorsBefore || parsed == null || metrics.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MetricMath(metrics, expression.get().getValue(), parsed));
+  }
+
+  private Optional<MathMetric> mathMetric(Fields.Field entry) {
+    int errorsBefore = diagnostics.errors();
+    if (!MATH_ID.matcher(entry.key()).matches()) {
+      diagnostics.report(
+          DiagnosticCode.BAD_VALUE,
+          entry.keyNode(),
+          "metric id '"
+              + entry.key()
+              + "' is not valid: as in CloudWatch, an id starts with a lower-case letter and goes"
+              + " on with letters, digits and '_'");
+    }
+    if (!(entry.value() instanceof MappingNode node)) {
+      if (!diagnostics.unusable(entry.value())) {
+        diagnostics.report(
+            DiagnosticCode.WRONG_TYPE,
+            entry.value(),
+            "metric '"
+                + entry.key()
+                + "' must be a mapping, e.g. {metric: {namespace: Web, name: http_5xx},"
+                + " statistic: Sum}, found "
+                + YamlDocument.describe(entry.value()));
+      }
+      return Optional.empty();
+    }
+    Fields fields = new Fields(node, diagnostics, "metric '" + entry.key() + "'");
+    fields.rejectUnknown(MATH_METRIC_KEYS);
+    Optional<MetricSelector> metric = metric(fields);
+    Optional<Statistic> statistic = statistic(fields);
+    if (diagnostics.errors() > errorsBefore) {
+      return Optional.empty();
+    }
+    return Optional.of(new MathMetric(metric.orElseThrow(), statistic.orElseThrow()));
   }
 
   /** The required {@code name}, checked against {@link #NAME}; null when missing or invalid. */
@@ -437,16 +532,47 @@ final class RuleFileParser {
   }
 
   private Optional<ComparisonOperator> comparison(Fields alarm) {
-    return enumValue(
-        alarm,
-        "comparison",
-        true,
-        ComparisonOperator.class,
-        "comparison",
-        text ->
-            ANOMALY_COMPARISONS.contains(text)
-                ? " (anomaly-band comparisons are not supported yet)"
-                : "");
+    return enumValue(alarm, "comparison", true, ComparisonOperator.class, "comparison", text -> "");
+  }
+
+  /** {@code anomalyBand: {width: 2}}, the width above 0. */
+  private Optional<AnomalyBand> anomalyBand(Fields alarm) {
+    Optional<MappingNode> node = alarm.mapping("anomalyBand", false, "{width: 2}");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields band = new Fields(node.get(), diagnostics, "'anomalyBand'");
+    band.rejectUnknown(BAND_KEYS);
+    Optional<Double> width = band.number("width", true);
+    if (width.isPresent() && !(width.get() > 0)) {
+      band.badValue(
+          band.field("width").orElseThrow().value(),
+          "'width' is how many deviations the band reaches on each side of the mean; it must be"
+              + " above 0, found "
+              + width.get());
+      return Optional.empty();
+    }
+    return width.map(AnomalyBand::new);
+  }
+
+  /** A band comparison needs an anomaly band, and an anomaly band a band comparison. */
+  private void checkBandComparison(
+      Fields alarm, Optional<ComparisonOperator> comparison, boolean band) {
+    if (comparison.isEmpty() || comparison.get().isBand() == band) {
+      return;
+    }
+    Node node = alarm.field("comparison").orElseThrow().value();
+    alarm.badValue(
+        node,
+        band
+            ? "an anomaly-band alarm compares with its band: use GreaterThanUpperThreshold,"
+                + " LessThanLowerThreshold or LessThanLowerOrGreaterThanUpperThreshold, found '"
+                + comparison.get()
+                + "'"
+            : "'"
+                + comparison.get()
+                + "' compares with an anomaly band; add 'anomalyBand: {width: 2}' (or compare"
+                + " with a threshold)");
   }
 
   /**

@@ -40,7 +40,7 @@ class AlarmExpressionParserTest {
     assertThat(rule.references()).containsExactly("a", "b");
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(
       delimiter = '|',
       value = {

@@ -46,8 +46,25 @@ class RuleDocumentsTest {
         .containsExactly(
             "alarm/web-5xx", "alarm/db-up", "compositeAlarm/web-down", "action/ops-slack");
     assertThat(reloaded.hasErrors()).as(reloaded.render()).isFalse();
-    assertThat(reloaded.ruleSet()).isEqualTo(loaded.ruleSet());
+    assertThat(reloaded.ruleSet().alarms())
+        .containsExactlyInAnyOrderElementsOf(loaded.ruleSet().alarms());
+    assertThat(reloaded.ruleSet().actions()).isEqualTo(loaded.ruleSet().actions());
+    assertThat(reloaded.ruleSet().compositeAlarms()).isEqualTo(loaded.ruleSet().compositeAlarms());
     assertThat(reloaded.ruleSet().compositeAlarms()).hasSize(1);
+  }
+
+  @Test
+  void shouldRoundTripEveryValidFixtureWhenPublished() throws Exception {
+    LoadResult loaded =
+        RuleLoader.load(
+            java.nio.file.Path.of(RuleDocumentsTest.class.getResource("/rules/valid").toURI()));
+
+    LoadResult reloaded = RuleDocuments.load(RuleDocuments.of(loaded));
+
+    assertThat(reloaded.hasErrors()).as(reloaded.render()).isFalse();
+    assertThat(reloaded.ruleSet().alarms())
+        .containsExactlyInAnyOrderElementsOf(loaded.ruleSet().alarms())
+        .anyMatch(AlarmRule::hasMetricMath);
   }
 
   @Test

@@ -63,7 +63,7 @@ class RuleFileSchemaTest {
       Map.ofEntries(
           Map.entry("action-without-type", Verdict.REJECT),
           Map.entry("alias-expansion", Verdict.OUT_OF_REACH),
-          Map.entry("anomaly-band", Verdict.ACCEPT),
+          Map.entry("anomaly-band", Verdict.REJECT),
           Map.entry("bad-duration", Verdict.REJECT),
           Map.entry("bad-name", Verdict.REJECT),
           Map.entry("bad-period", Verdict.REJECT),
@@ -79,7 +79,7 @@ class RuleFileSchemaTest {
           Map.entry("empty", Verdict.REJECT),
           Map.entry("groupby-not-a-list", Verdict.REJECT),
           Map.entry("groupby-not-strings", Verdict.REJECT),
-          Map.entry("metric-math", Verdict.ACCEPT),
+          Map.entry("metric-math", Verdict.REJECT),
           Map.entry("missing-metric-namespace", Verdict.REJECT),
           Map.entry("missing-statistic", Verdict.REJECT),
           Map.entry("not-a-mapping", Verdict.REJECT),

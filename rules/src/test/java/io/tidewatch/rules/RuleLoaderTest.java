@@ -47,7 +47,12 @@ class RuleLoaderTest {
     assertThat(result.ruleSet().alarms())
         .extracting(AlarmRule::name)
         .containsExactly(
-            "db-free-storage-low", "db-connections", "web-cpu-high", "web.latency_p99");
+            "db-free-storage-low",
+            "db-connections",
+            "web-5xx-ratio",
+            "api-latency-anomaly",
+            "web-cpu-high",
+            "web.latency_p99");
     assertThat(result.ruleSet().actions()).containsOnlyKeys("ops-slack", "web-scale-out");
   }
 

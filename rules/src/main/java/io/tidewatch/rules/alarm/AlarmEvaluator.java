@@ -32,7 +32,9 @@ public final class AlarmEvaluator {
    * state where {@code missing} would give INSUFFICIENT_DATA or the age-guard ALARM.
    *
    * <p>A NaN value counts as a missing datapoint: it is no measurement, and comparing it with the
-   * threshold would silently make it "not breaching".
+   * threshold would silently make it "not breaching". For an anomaly-band alarm each datapoint is
+   * compared with its own {@link PeriodDatapoint#band()} (learned before its period, see {@link
+   * AnomalyModel}); one without a band counts as missing.
    *
    * @param range the periods of the evaluation range ordered oldest to newest, missing ones with a
    *     null value; normally exactly {@code rule.evaluationRange()} of them (only the newest that
@@ -50,10 +52,20 @@ public final class AlarmEvaluator {
     List<Point> real = new ArrayList<>();
     for (int i = 0; i < newestFirst.size(); i++) {
       PeriodDatapoint datapoint = newestFirst.get(i);
-      if (datapoint.isPresent()) {
-        boolean breaching = rule.comparison().breaches(datapoint.value(), rule.threshold());
-        real.add(new Point(i + 1, datapoint, breaching));
+      if (!datapoint.isPresent()) {
+        continue;
       }
+      boolean breaching;
+      if (rule.hasAnomalyBand()) {
+        AnomalyModel.Band band = datapoint.band();
+        if (band == null) {
+          continue; // nothing learned to compare with yet: as missing, like CloudWatch's training
+        }
+        breaching = rule.comparison().breaches(datapoint.value(), band.lower(), band.upper());
+      } else {
+        breaching = rule.comparison().breaches(datapoint.value(), rule.threshold());
+      }
+      real.add(new Point(i + 1, datapoint, breaching));
     }
     Reasons reasons = new Reasons(rule, current, newestFirst.size());
     Decision decision =

@@ -43,9 +43,13 @@ final class ReasonData {
           "startDate", TIMESTAMP.format(newestFirst.get(newestFirst.size() - 1).periodStart()));
     }
     Statistic statistic = rule.statistic();
-    root.put(
-        statistic instanceof Statistic.Percentile ? "extendedStatistic" : "statistic",
-        statistic.label());
+    if (rule.hasMetricMath()) {
+      root.put("expression", rule.metricMath().expression());
+    } else {
+      root.put(
+          statistic instanceof Statistic.Percentile ? "extendedStatistic" : "statistic",
+          statistic.label());
+    }
     root.put("period", rule.period().toSeconds());
     ArrayNode recent = root.putArray("recentDatapoints");
     for (int i = newestFirst.size() - 1; i >= 0; i--) {
@@ -53,13 +57,21 @@ final class ReasonData {
         recent.add(newestFirst.get(i).value());
       }
     }
-    root.put("threshold", rule.threshold());
+    if (rule.hasAnomalyBand()) {
+      root.put("anomalyBandWidth", rule.anomalyBand().width());
+    } else {
+      root.put("threshold", rule.threshold());
+    }
     ArrayNode points = root.putArray("evaluatedDatapoints");
     for (PeriodDatapoint datapoint : evaluated) {
       ObjectNode point = points.addObject();
       point.put("timestamp", TIMESTAMP.format(datapoint.periodStart()));
       if (datapoint.isPresent()) {
         point.put("value", datapoint.value());
+      }
+      if (datapoint.band() != null) {
+        point.put("lowerBound", datapoint.band().lower());
+        point.put("upperBound", datapoint.band().upper());
       }
     }
     try {

@@ -91,7 +91,7 @@ final class Reasons {
           + fillNote
           + ". The most recent datapoints which were not "
           + rule.comparison().phrase()
-          + " the threshold:"
+          + (rule.hasAnomalyBand() ? " the anomaly band:" : " the threshold:")
           + list(considered)
           + ".";
     }
@@ -188,6 +188,12 @@ final class Reasons {
   }
 
   private String crossing() {
+    if (rule.hasAnomalyBand()) {
+      return rule.comparison().phrase()
+          + " the anomaly band (width "
+          + rule.anomalyBand().width()
+          + ")";
+    }
     return rule.comparison().phrase() + " the threshold (" + rule.threshold() + ")";
   }
 

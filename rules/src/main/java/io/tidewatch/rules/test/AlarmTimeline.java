@@ -2,13 +2,20 @@ package io.tidewatch.rules.test;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.rules.AlarmRule;
+import io.tidewatch.rules.MathMetric;
+import io.tidewatch.rules.Statistic;
 import io.tidewatch.rules.alarm.Aggregate;
 import io.tidewatch.rules.alarm.AlarmEvaluator;
+import io.tidewatch.rules.alarm.AnomalyModel;
 import io.tidewatch.rules.alarm.Evaluation;
+import io.tidewatch.rules.alarm.MetricMathEvaluator;
 import io.tidewatch.rules.alarm.PeriodDatapoint;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -30,29 +37,45 @@ final class AlarmTimeline implements Timeline {
 
   private final AlarmRule rule;
   private final String instanceId;
-  private final NavigableMap<Long, Aggregate> periods;
-  private final List<Step> steps = new ArrayList<>();
 
-  private AlarmTimeline(AlarmRule rule, String instanceId, NavigableMap<Long, Aggregate> periods) {
+  /** The metric of a plain alarm in {@link #byMetric}; metric-math alarms use their ids. */
+  static final String PLAIN = "";
+
+  private final Map<String, NavigableMap<Long, Aggregate>> byMetric;
+  private final long firstPeriod;
+  private final List<Step> steps = new ArrayList<>();
+  private final Map<Long, AnomalyModel.Band> bands = new HashMap<>();
+
+  private AlarmTimeline(
+      AlarmRule rule, String instanceId, Map<String, NavigableMap<Long, Aggregate>> byMetric) {
     this.rule = rule;
     this.instanceId = instanceId;
-    this.periods = periods;
+    this.byMetric = byMetric;
+    this.firstPeriod =
+        byMetric.values().stream()
+            .filter(periods -> !periods.isEmpty())
+            .mapToLong(NavigableMap::firstKey)
+            .min()
+            .orElseThrow();
   }
 
   /**
    * Evaluates every period ending at or before {@code horizonMillis}, in order.
    *
-   * @param periods the instance's aggregates by period start (epoch millis), at least one
+   * @param byMetric the instance's aggregates by metric ({@link #PLAIN} for a plain alarm, the ids
+   *     of a metric-math alarm) and period start (epoch millis), at least one in all
    * @throws IllegalArgumentException when that is more than {@link #MAX_EVALUATIONS}
    */
   static AlarmTimeline run(
       AlarmRule rule,
       String instanceId,
-      NavigableMap<Long, Aggregate> periods,
+      Map<String, NavigableMap<Long, Aggregate>> byMetric,
       long horizonMillis) {
-    AlarmTimeline timeline = new AlarmTimeline(rule, instanceId, new TreeMap<>(periods));
+    Map<String, NavigableMap<Long, Aggregate>> copy = new LinkedHashMap<>();
+    byMetric.forEach((metric, periods) -> copy.put(metric, new TreeMap<>(periods)));
+    AlarmTimeline timeline = new AlarmTimeline(rule, instanceId, copy);
     long period = rule.period().toMillis();
-    long firstEnd = periods.firstKey() + period;
+    long firstEnd = timeline.firstPeriod + period;
     if (horizonMillis >= firstEnd && (horizonMillis - firstEnd) / period >= MAX_EVALUATIONS) {
       throw new IllegalArgumentException(
           "evaluating "
@@ -62,6 +85,9 @@ final class AlarmTimeline implements Timeline {
               + " takes more than "
               + MAX_EVALUATIONS
               + " evaluations; use a nearer 'at'");
+    }
+    if (rule.hasAnomalyBand()) {
+      timeline.learnBands(horizonMillis);
     }
     AlarmState state = AlarmState.INSUFFICIENT_DATA;
     for (long end = firstEnd; end <= horizonMillis; end += period) {
@@ -75,23 +101,78 @@ final class AlarmTimeline implements Timeline {
     return timeline;
   }
 
+  /** A plain alarm's instance: its aggregates by period start, at least one. */
+  static AlarmTimeline run(
+      AlarmRule rule,
+      String instanceId,
+      NavigableMap<Long, Aggregate> periods,
+      long horizonMillis) {
+    return run(rule, instanceId, Map.of(PLAIN, periods), horizonMillis);
+  }
+
+  /**
+   * The band of every period from the first to the horizon: the instance's {@link AnomalyModel}
+   * learns its datapoints in time order, and each period gets the band learned before it.
+   */
+  private void learnBands(long horizonMillis) {
+    long period = rule.period().toMillis();
+    long end = Math.floorDiv(horizonMillis, period) * period;
+    List<Double> values = values(firstPeriod, Math.max(end, firstPeriod + period));
+    AnomalyModel model = AnomalyModel.empty();
+    for (int i = 0; i < values.size(); i++) {
+      long start = firstPeriod + i * period;
+      model.band(rule.anomalyBand()).ifPresent(band -> bands.put(start, band));
+      if (values.get(i) != null) {
+        model = model.learn(values.get(i));
+      }
+    }
+  }
+
   /** The evaluation range ending at {@code end}, oldest first, as the processor builds it. */
   private List<PeriodDatapoint> range(long end) {
     long period = rule.period().toMillis();
+    long first = end - rule.evaluationRange() * period;
+    List<Double> values = values(first, end);
     List<PeriodDatapoint> range = new ArrayList<>(rule.evaluationRange());
-    for (int back = rule.evaluationRange(); back >= 1; back--) {
-      long start = end - back * period;
-      range.add(new PeriodDatapoint(Instant.ofEpochMilli(start), value(start)));
+    for (int i = 0; i < values.size(); i++) {
+      long start = first + i * period;
+      range.add(new PeriodDatapoint(Instant.ofEpochMilli(start), values.get(i), bands.get(start)));
     }
     return range;
   }
 
-  private Double value(long periodStart) {
-    Aggregate aggregate = periods.get(periodStart);
+  /**
+   * The alarm's datapoints of the periods from {@code first} to before {@code end}: the statistic
+   * of a plain alarm, the expression of a metric-math alarm (evaluated over exactly these periods,
+   * so {@code FILL(m, REPEAT)} looks back only within them, as in the processor's range).
+   */
+  private List<Double> values(long first, long end) {
+    long period = rule.period().toMillis();
+    List<Double> values = new ArrayList<>();
+    if (!rule.hasMetricMath()) {
+      for (long start = first; start < end; start += period) {
+        values.add(statistic(PLAIN, rule.statistic(), start));
+      }
+      return values;
+    }
+    List<Map<String, Double>> periods = new ArrayList<>();
+    for (long start = first; start < end; start += period) {
+      Map<String, Double> row = new HashMap<>();
+      for (Map.Entry<String, MathMetric> metric : rule.metricMath().metrics().entrySet()) {
+        row.put(metric.getKey(), statistic(metric.getKey(), metric.getValue().statistic(), start));
+      }
+      periods.add(row);
+    }
+    return MetricMathEvaluator.evaluate(rule.metricMath(), periods);
+  }
+
+  private Double statistic(String metric, Statistic statistic, long periodStart) {
+    NavigableMap<Long, Aggregate> periods = byMetric.get(metric);
+    Aggregate aggregate = periods == null ? null : periods.get(periodStart);
     if (aggregate == null) {
       return null;
     }
-    OptionalDouble value = aggregate.value(rule.statistic());
+    OptionalDouble value = aggregate.value(statistic);
     return value.isPresent() ? value.getAsDouble() : null;
   }
 
@@ -155,12 +236,38 @@ final class AlarmTimeline implements Timeline {
   }
 
   /** What the alarm saw up to {@code t}: its datapoints, transitions and last reason. */
+  /** What the alarm computes: its statistic, or its expression and metrics. */
+  private String source() {
+    if (!rule.hasMetricMath()) {
+      return rule.statistic().label();
+    }
+    StringBuilder metrics = new StringBuilder();
+    rule.metricMath()
+        .metrics()
+        .forEach(
+            (id, metric) ->
+                metrics
+                    .append(metrics.length() == 0 ? "" : ", ")
+                    .append(id)
+                    .append(": ")
+                    .append(metric.statistic().label())
+                    .append(" of ")
+                    .append(metric.metric().namespace())
+                    .append('/')
+                    .append(metric.metric().name()));
+    return "metric math " + rule.metricMath().expression() + " (" + metrics + ")";
+  }
+
+  private static String text(Double value) {
+    return value == null ? "missing" : value.toString();
+  }
+
   @Override
   public String describe(long t) {
     StringBuilder out = new StringBuilder();
     out.append(instanceId)
         .append(": ")
-        .append(rule.statistic().label())
+        .append(source())
         .append(" per ")
         .append(TestTimes.format(rule.period()))
         .append(", ")
@@ -178,12 +285,12 @@ final class AlarmTimeline implements Timeline {
         .append('\n');
     Step last = lastStepAt(t);
     long period = rule.period().toMillis();
-    long lastEnd = last == null ? periods.firstKey() + period : last.end();
-    long first = Math.min(periods.firstKey(), lastEnd - rule.evaluationRange() * period);
+    long lastEnd = last == null ? firstPeriod + period : last.end();
+    long first = Math.min(firstPeriod, lastEnd - rule.evaluationRange() * period);
     int shown = 60;
     long totalPeriods = (lastEnd - first) / period;
     out.append("  datapoints (period start → ")
-        .append(rule.statistic().label())
+        .append(rule.hasMetricMath() ? rule.metricMath().expression() : rule.statistic().label())
         .append(") up to ")
         .append(TestTimes.format(t))
         .append(":\n");
@@ -191,13 +298,29 @@ final class AlarmTimeline implements Timeline {
       out.append("    ... ").append(totalPeriods - shown).append(" earlier periods\n");
       first = lastEnd - shown * period;
     }
-    for (long start = first; start < lastEnd; start += period) {
-      Double value = value(start);
-      out.append("    ")
-          .append(TestTimes.format(start))
-          .append(" → ")
-          .append(value == null ? "missing" : value.toString())
-          .append('\n');
+    List<Double> values = values(first, lastEnd);
+    for (int i = 0; i < values.size(); i++) {
+      long start = first + i * period;
+      out.append("    ").append(TestTimes.format(start)).append(" → ").append(text(values.get(i)));
+      AnomalyModel.Band band = bands.get(start);
+      if (rule.hasAnomalyBand()) {
+        out.append(
+            band == null
+                ? " (no band yet)"
+                : " (band " + band.lower() + " .. " + band.upper() + ")");
+      }
+      if (rule.hasMetricMath()) {
+        StringBuilder inputs = new StringBuilder();
+        for (Map.Entry<String, MathMetric> metric : rule.metricMath().metrics().entrySet()) {
+          inputs
+              .append(inputs.length() == 0 ? "" : ", ")
+              .append(metric.getKey())
+              .append('=')
+              .append(text(statistic(metric.getKey(), metric.getValue().statistic(), start)));
+        }
+        out.append(" (").append(inputs).append(')');
+      }
+      out.append('\n');
     }
     List<Step> transitions =
         steps.stream().filter(step -> step.end() <= t && step.evaluation().changed()).toList();
@@ -222,7 +345,7 @@ final class AlarmTimeline implements Timeline {
       out.append("  not evaluated by ")
           .append(TestTimes.format(t))
           .append(": the first evaluation is at ")
-          .append(TestTimes.format(periods.firstKey() + period))
+          .append(TestTimes.format(firstPeriod + period))
           .append(", the end of the period of its first sample\n");
     } else {
       out.append("  evaluation at ")

@@ -38,6 +38,19 @@ import java.util.stream.Stream;
  * starts in INSUFFICIENT_DATA and is evaluated at every period end from the end of the period of
  * its first sample up to the test's latest {@code at}, in order, with complete data (lateness and
  * evaluation delay play no part); a transition fires the actions of the new state.
+ *
+ * <p>A metric-math alarm aggregates each of its metrics the same way and computes its datapoints
+ * with {@link io.tidewatch.rules.alarm.MetricMathEvaluator} over each evaluation range; an
+ * anomaly-band alarm learns its band per instance ({@link io.tidewatch.rules.alarm.AnomalyModel})
+ * from its datapoints in time order. Composite alarms are evaluated when the test starts (their
+ * creation) and at every time a metric alarm is evaluated, after it, with {@link
+ * io.tidewatch.rules.alarm.CompositeEvaluator}; naming an alarm with groupBy sees its instances
+ * rolled up ({@link io.tidewatch.rules.alarm.CompositeEvaluator#rollUp}).
+ *
+ * <p>{@code expect} gives the state once every evaluation at or before {@code at} happened (an
+ * instance that has seen no sample is INSUFFICIENT_DATA); {@code expectActions} names the actions
+ * fired by the evaluation at exactly {@code at}, and all of those of one instance at one time must
+ * be expected, no more and no fewer.
  */
 public final class RuleTestRunner {
 

@@ -3,7 +3,10 @@ package io.tidewatch.rules.test;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.rules.AlarmRule;
 import io.tidewatch.rules.CompositeAlarmRule;
+import io.tidewatch.rules.MathMetric;
+import io.tidewatch.rules.MetricSelector;
 import io.tidewatch.rules.RuleSet;
+import io.tidewatch.rules.Statistic;
 import io.tidewatch.rules.alarm.Aggregate;
 import io.tidewatch.rules.alarm.CompositeEvaluator;
 import java.util.ArrayList;
@@ -39,34 +42,46 @@ final class Simulation {
 
   private static Map<String, AlarmTimeline> alarm(
       AlarmRule rule, RuleTestCase test, long horizonMillis) {
-    Map<String, NavigableMap<Long, Aggregate>> instances = new LinkedHashMap<>();
+    Map<String, MathMetric> metrics = new LinkedHashMap<>();
+    if (rule.hasMetricMath()) {
+      metrics.putAll(rule.metricMath().metrics());
+    } else {
+      metrics.put(AlarmTimeline.PLAIN, new MathMetric(rule.metric(), rule.statistic()));
+    }
+    Map<String, Map<String, NavigableMap<Long, Aggregate>>> instances = new LinkedHashMap<>();
     long period = rule.period().toMillis();
-    for (InputSeries series : test.series()) {
-      if (!rule.metric().matches(series.namespace(), series.name(), series.dimensions())) {
-        continue;
-      }
-      Optional<Map<String, String>> instance = rule.instanceOf(series.dimensions());
-      if (instance.isEmpty()) {
-        continue;
-      }
-      NavigableMap<Long, Aggregate> periods =
-          instances.computeIfAbsent(rule.instanceId(instance.get()), id -> new TreeMap<>());
-      long every = series.every().toMillis();
-      for (int i = 0; i < series.values().size(); i++) {
-        Double value = series.values().get(i);
-        if (value == null) {
+    for (Map.Entry<String, MathMetric> metric : metrics.entrySet()) {
+      MetricSelector selector = metric.getValue().metric();
+      Statistic statistic = metric.getValue().statistic();
+      for (InputSeries series : test.series()) {
+        if (!selector.matches(series.namespace(), series.name(), series.dimensions())) {
           continue;
         }
-        long timestamp = i * every;
-        long start = Math.floorDiv(timestamp, period) * period;
-        periods.merge(start, Aggregate.of(value, rule.statistic()), Aggregate::merge);
+        Optional<Map<String, String>> instance = rule.instanceOf(series.dimensions());
+        if (instance.isEmpty()) {
+          continue;
+        }
+        NavigableMap<Long, Aggregate> periods =
+            instances
+                .computeIfAbsent(rule.instanceId(instance.get()), id -> new LinkedHashMap<>())
+                .computeIfAbsent(metric.getKey(), id -> new TreeMap<>());
+        long every = series.every().toMillis();
+        for (int i = 0; i < series.values().size(); i++) {
+          Double value = series.values().get(i);
+          if (value == null) {
+            continue;
+          }
+          long timestamp = i * every;
+          long start = Math.floorDiv(timestamp, period) * period;
+          periods.merge(start, Aggregate.of(value, statistic), Aggregate::merge);
+        }
       }
     }
     Map<String, AlarmTimeline> timelines = new LinkedHashMap<>();
     instances.forEach(
-        (id, periods) -> {
-          if (!periods.isEmpty()) {
-            timelines.put(id, AlarmTimeline.run(rule, id, periods, horizonMillis));
+        (id, byMetric) -> {
+          if (byMetric.values().stream().anyMatch(periods -> !periods.isEmpty())) {
+            timelines.put(id, AlarmTimeline.run(rule, id, byMetric, horizonMillis));
           }
         });
     return timelines;

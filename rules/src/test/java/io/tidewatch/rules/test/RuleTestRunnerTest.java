@@ -344,6 +344,179 @@ class RuleTestRunnerTest {
   }
 
   @Test
+  void shouldEvaluateCompositeAlarmsWhenTheAlarmsTheyNameChange() throws IOException {
+    Files.writeString(
+        temp.resolve("rules/composite.yaml"),
+        """
+        compositeAlarms:
+          - name: web-down
+            rule: ALARM("web-errors") AND NOT OK("web-cpu-high")
+            actions: {alarm: [ops-slack], ok: [ops-slack]}
+          - name: page
+            rule: ALARM(web-down) OR ALARM("web-cpu-high{host=b}")
+        """);
+    Path file = temp.resolve("tests/composite.test.yaml");
+    Files.writeString(
+        file,
+        """
+        ruleFiles: [../rules/web.yaml, ../rules/composite.yaml]
+        tests:
+          - name: errors while a host is hot page; once every host cooled down they do not
+            series:
+              - metric: {namespace: Web, name: http_5xx}
+                every: 1m
+                values: "0 20x5"
+              - metric: {namespace: Host, name: cpu_utilization, dimensions: {service: web, host: a}}
+                every: 1m
+                values: "90x3 10x20"
+              - metric: {namespace: Host, name: cpu_utilization, dimensions: {service: web, host: b}}
+                every: 1m
+                values: "10x3 _ 10"
+            expect:
+              - {at: 0s, alarm: web-down, state: OK}
+              - {at: 2m, alarm: web-down, state: ALARM}
+              - {at: 2m, alarm: page, state: ALARM}
+              - {at: 6m, alarm: web-down, state: ALARM}
+              - {at: 7m, alarm: web-down, state: OK}
+              - {at: 7m, alarm: page, state: OK}
+            expectActions:
+              - {at: 0s, action: ops-slack, alarm: web-down}
+              - {at: 2m, action: ops-slack, alarm: web-down}
+              - {at: 7m, action: ops-slack, alarm: web-down}
+        """);
+
+    RuleTestReport report = RUNNER.run(file);
+
+    assertThat(report.passed()).as(report.render()).isTrue();
+  }
+
+  @Test
+  void shouldEvaluateMetricMathPerPeriodWhenAlarmHasAnExpression() throws IOException {
+    Files.writeString(
+        temp.resolve("rules/math.yaml"),
+        """
+        alarms:
+          - name: web-5xx-ratio
+            metrics:
+              e: {metric: {namespace: Web, name: http_5xx}, statistic: Sum}
+              r: {metric: {namespace: Web, name: http_requests}, statistic: Sum}
+            expression: 100 * e / r
+            groupBy: [host]
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 5
+        """);
+    Path file = temp.resolve("tests/math.test.yaml");
+    String series =
+        """
+            series:
+              - metric: {namespace: Web, name: http_5xx, dimensions: {host: a}}
+                every: 30s
+                values: "0 0 1 0 5 5 5 5 5 5"
+              - metric: {namespace: Web, name: http_requests, dimensions: {host: a}}
+                every: 30s
+                values: "50x9"
+              - metric: {namespace: Web, name: http_requests, dimensions: {host: b}}
+                every: 1m
+                values: "0x4"
+        """;
+    Files.writeString(
+        file,
+        "ruleFiles: [../rules/math.yaml]\ntests:\n"
+            + "  - name: the ratio is 100 * sum(5xx) / sum(requests) per minute\n"
+            + series
+            + """
+                expect:
+                  - {at: 3m, alarm: "web-5xx-ratio{host=a}", state: OK}
+                  - {at: 5m, alarm: "web-5xx-ratio{host=a}", state: ALARM}
+                  - {at: 4m, alarm: "web-5xx-ratio{host=b}", state: INSUFFICIENT_DATA}
+              - name: wrong on purpose, to show the inputs
+            """
+            + series
+            + """
+                expect:
+                  - {at: 3m, alarm: "web-5xx-ratio{host=a}", state: ALARM}
+            """);
+
+    RuleTestReport report = RUNNER.run(file);
+
+    assertThat(report.tests().get(0).passed()).as(report.render()).isTrue();
+    assertThat(report.tests().get(1).failures().get(0).details())
+        .startsWith(
+            "web-5xx-ratio{host=a}: metric math 100 * e / r (e: Sum of Web/http_5xx, r: Sum of"
+                + " Web/http_requests) per 1m, GreaterThanThreshold 5.0")
+        .contains(
+            """
+              datapoints (period start → 100 * e / r) up to 3m:
+                -2m → missing (e=missing, r=missing)
+                -1m → missing (e=missing, r=missing)
+                0s → 0.0 (e=0.0, r=100.0)
+                1m → 1.0 (e=1.0, r=100.0)
+                2m → 10.0 (e=10.0, r=100.0)
+            """);
+  }
+
+  @Test
+  void shouldLearnBandPerInstanceAndAlarmWhenLatencyLeavesIt() throws IOException {
+    Files.writeString(
+        temp.resolve("rules/anomaly.yaml"),
+        """
+        alarms:
+          - name: api-latency-anomaly
+            metric: {namespace: Web, name: http_latency_ms}
+            groupBy: [host]
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 3
+            datapointsToAlarm: 2
+            anomalyBand: {width: 2}
+            comparison: GreaterThanUpperThreshold
+            actions: {alarm: [ops-slack]}
+          - name: web-slow-or-idle
+            metric: {namespace: Web, name: http_latency_ms, dimensions: {host: a}}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            anomalyBand: {width: 3}
+            comparison: LessThanLowerOrGreaterThanUpperThreshold
+        actions:
+          ops-slack: {type: slack, channel: "#ops"}
+        """);
+    String normal = "100 110 90 ".repeat(10);
+    Path file = temp.resolve("tests/anomaly.test.yaml");
+    Files.writeString(
+        file,
+        """
+        ruleFiles: [../rules/anomaly.yaml]
+        tests:
+          - name: ten minutes to learn, then a spike on host a only
+            series:
+              - metric: {namespace: Web, name: http_latency_ms, dimensions: {host: a}}
+                every: 1m
+                values: "%s 1000 1000 1000"
+              - metric: {namespace: Web, name: http_latency_ms, dimensions: {host: b}}
+                every: 1m
+                values: "%s 100 110 90"
+            expect:
+              - {at: 10m, alarm: "api-latency-anomaly{host=a}", state: INSUFFICIENT_DATA}
+              - {at: 12m, alarm: "api-latency-anomaly{host=a}", state: OK}
+              - {at: 30m, alarm: "api-latency-anomaly{host=a}", state: OK}
+              - {at: 32m, alarm: "api-latency-anomaly{host=a}", state: ALARM}
+              - {at: 33m, alarm: "api-latency-anomaly{host=b}", state: OK}
+              - {at: 30m, alarm: web-slow-or-idle, state: OK}
+              - {at: 31m, alarm: web-slow-or-idle, state: ALARM}
+            expectActions:
+              - {at: 32m, action: ops-slack, alarm: "api-latency-anomaly{host=a}"}
+        """
+            .formatted(normal, normal));
+
+    RuleTestReport report = RUNNER.run(file);
+
+    assertThat(report.passed()).as(report.render()).isTrue();
+  }
+
+  @Test
   void shouldTreatInstanceIdsAlikeWhateverOrderTheirDimensionsAreWrittenIn() {
     assertThat(InstanceRef.parse("a{x=1,y=2}").instance())
         .containsExactly(java.util.Map.entry("x", "1"), java.util.Map.entry("y", "2"));
