@@ -2,11 +2,13 @@ package io.tidewatch.streams.alarm;
 
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.rules.AlarmRule;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Sends each metric point to every alarm instance that watches its series, re-keyed by alarm
@@ -14,7 +16,11 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmDatapoint> {
 
+  static final String RECENT_STORE = "series-recent-timestamps";
+  static final int REMEMBERED = 32;
+
   private final RuleRegistry rules;
+  private KeyValueStore<String, long[]> recent;
   private ProcessorContext<String, AlarmDatapoint> context;
 
   AlarmRouter(RuleRegistry rules) {
@@ -24,6 +30,36 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
   @Override
   public void init(ProcessorContext<String, AlarmDatapoint> context) {
     this.context = context;
+    this.recent = context.getStateStore(RECENT_STORE);
+  }
+
+  /**
+   * Whether this series already delivered a point with this timestamp (an exporter's retry, a
+   * replayed batch): such a point must not be counted twice. The last {@link #REMEMBERED}
+   * timestamps of each alarmed series are kept; retries arrive close behind the original.
+   */
+  private boolean duplicate(String series, long timestamp) {
+    long[] seen = recent.get(series);
+    if (seen != null) {
+      for (long earlier : seen) {
+        if (earlier == timestamp) {
+          return true;
+        }
+      }
+    }
+    long[] updated;
+    if (seen == null) {
+      updated = new long[] {timestamp};
+    } else if (seen.length < REMEMBERED) {
+      updated = java.util.Arrays.copyOf(seen, seen.length + 1);
+      updated[seen.length] = timestamp;
+    } else {
+      updated = new long[REMEMBERED];
+      System.arraycopy(seen, 1, updated, 0, REMEMBERED - 1);
+      updated[REMEMBERED - 1] = timestamp;
+    }
+    recent.put(series, updated);
+    return false;
   }
 
   @Override
@@ -33,7 +69,11 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
       return;
     }
     var series = point.series();
-    for (AlarmRule rule : rules.current().rulesFor(series.namespace(), series.name())) {
+    List<AlarmRule> watching = rules.current().rulesFor(series.namespace(), series.name());
+    if (watching.isEmpty() || duplicate(series.key(), point.timestamp().toEpochMilli())) {
+      return;
+    }
+    for (AlarmRule rule : watching) {
       if (!rule.metric().matches(series.namespace(), series.name(), series.dimensions())) {
         continue;
       }

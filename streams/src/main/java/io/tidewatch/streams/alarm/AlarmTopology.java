@@ -57,6 +57,27 @@ public final class AlarmTopology {
 
   private AlarmTopology() {}
 
+  /** A series' recent timestamps, eight bytes each. */
+  private static Serde<long[]> timestamps() {
+    return Serdes.serdeFrom(
+        (topic, values) -> {
+          if (values == null) {
+            return null;
+          }
+          java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * Long.BYTES);
+          buffer.asLongBuffer().put(values);
+          return buffer.array();
+        },
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          long[] values = new long[bytes.length / Long.BYTES];
+          java.nio.ByteBuffer.wrap(bytes).asLongBuffer().get(values);
+          return values;
+        });
+  }
+
   public static Topology build(Config config) {
     StreamsBuilder builder = new StreamsBuilder();
     Topic<MetricPoint> metrics = config.topics().metrics();
@@ -64,6 +85,10 @@ public final class AlarmTopology {
     Topic<AlarmStateChange> states = config.topics().alarmState();
     Serde<String> keys = Serdes.String();
 
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(AlarmRouter.RECENT_STORE), keys, timestamps())
+            .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AlarmEvaluatorProcessor.STORE),
@@ -75,7 +100,10 @@ public final class AlarmTopology {
         builder.stream(
                 metrics.name(),
                 Consumed.with(keys, metrics.codec().serde()).withName("metrics-source"))
-            .process(() -> new AlarmRouter(config.rules()), Named.as("alarm-router"))
+            .process(
+                () -> new AlarmRouter(config.rules()),
+                Named.as("alarm-router"),
+                AlarmRouter.RECENT_STORE)
             .repartition(
                 Repartitioned.with(keys, AlarmDatapointSerde.serde()).withName("alarm-datapoints"))
             .process(

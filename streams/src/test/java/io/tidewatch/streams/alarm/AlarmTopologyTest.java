@@ -306,6 +306,21 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldNotCountADuplicateDatapointTwiceWhenAnExporterRetries() {
+    start(
+        CPU_HIGH
+            .replace("statistic: Average", "statistic: SampleCount")
+            .replace("evaluationPeriods: 3", "evaluationPeriods: 1")
+            .replace("threshold: 70", "threshold: 1"));
+    send(WEB_A, Duration.ofSeconds(10), 50);
+    send(WEB_A, Duration.ofSeconds(10), 50); // the same point again: a retried export
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes).extracting(c -> c.detail().state().value()).containsExactly(AlarmState.OK);
+    assertThat(changes.get(0).detail().state().reasonData()).contains("\"value\":1.0");
+  }
+
+  @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
         AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
