@@ -55,6 +55,8 @@ final class AlarmEvaluatorProcessor
   private KeyValueStore<String, AlarmInstanceState> store;
   private long streamTime = Long.MIN_VALUE;
   private long lastRecordAt = Long.MIN_VALUE;
+  private org.apache.kafka.common.metrics.Sensor lateDropped;
+  private org.apache.kafka.common.metrics.Sensor futureDropped;
   private final DueIndex due = new DueIndex();
   private AlarmCatalog indexedFor;
 
@@ -69,6 +71,8 @@ final class AlarmEvaluatorProcessor
   public void init(ProcessorContext<String, AlarmStateChange> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.lateDropped = DiscardSensors.of(context, "late-datapoints-dropped");
+    this.futureDropped = DiscardSensors.of(context, "future-datapoints-dropped");
     context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
@@ -118,6 +122,7 @@ final class AlarmEvaluatorProcessor
     long timestamp = datapoint.timestampMillis();
     if (timestamp > now + FUTURE_TOLERANCE.toMillis()) {
       LOG.debug("dropping datapoint of {} from the future: {}", record.key(), timestamp);
+      futureDropped.record();
       return;
     }
     streamTime = Math.max(streamTime, timestamp);
@@ -132,6 +137,7 @@ final class AlarmEvaluatorProcessor
     boolean alreadyEvaluated = periodEnd <= state.lastEvaluatedEndMillis();
     if (alreadyEvaluated && now > periodEnd + lateness(rule) + evaluationDelay.toMillis()) {
       LOG.debug("late datapoint for {} beyond allowed lateness: {}", record.key(), timestamp);
+      lateDropped.record();
       return;
     }
     state =

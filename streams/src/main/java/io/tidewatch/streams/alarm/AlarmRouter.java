@@ -21,6 +21,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
 
   private final RuleRegistry rules;
   private KeyValueStore<String, long[]> recent;
+  private org.apache.kafka.common.metrics.Sensor duplicates;
   private ProcessorContext<String, AlarmDatapoint> context;
 
   AlarmRouter(RuleRegistry rules) {
@@ -31,6 +32,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
   public void init(ProcessorContext<String, AlarmDatapoint> context) {
     this.context = context;
     this.recent = context.getStateStore(RECENT_STORE);
+    this.duplicates = DiscardSensors.of(context, "duplicate-datapoints-dropped");
   }
 
   /**
@@ -43,6 +45,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
     if (seen != null) {
       for (long earlier : seen) {
         if (earlier == timestamp) {
+          duplicates.record();
           return true;
         }
       }

@@ -180,6 +180,7 @@ class AlarmTopologyTest {
     send(WEB_B, Duration.ofSeconds(20), 10);
     // Stream time is still in the first minute: nothing closed, nothing evaluated.
     assertThat(events.readValuesToList()).isEmpty();
+    assertThat(discarded("future-datapoints-dropped")).isEqualTo(1.0);
   }
 
   @Test
@@ -318,6 +319,15 @@ class AlarmTopologyTest {
     List<AlarmStateChange> changes = events.readValuesToList();
     assertThat(changes).extracting(c -> c.detail().state().value()).containsExactly(AlarmState.OK);
     assertThat(changes.get(0).detail().state().reasonData()).contains("\"value\":1.0");
+    assertThat(discarded("duplicate-datapoints-dropped")).isEqualTo(1.0);
+  }
+
+  /** The total of a discard counter over all tasks, from the Streams metrics. */
+  private double discarded(String name) {
+    return driver.metrics().entrySet().stream()
+        .filter(metric -> metric.getKey().name().equals(name + "-total"))
+        .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+        .sum();
   }
 
   @Test
