@@ -209,22 +209,22 @@ final class AlarmEvaluatorProcessor
     for (long end = firstEnd; end <= latestEnd; end += period) {
       evaluated = evaluateAt(key, rule, evaluated, end, now);
     }
-    return evaluated.withPeriods(new TreeMap<>(evaluated.periods().tailMap(latestEnd - range)));
+    return evaluated.pruned(latestEnd - range);
   }
 
   private AlarmInstanceState evaluateAt(
       String key, AlarmRule rule, AlarmInstanceState state, long periodEnd, long now) {
     long period = rule.period().toMillis();
+    if (rule.hasAnomalyBand() && periodEnd > state.lastEvaluatedEndMillis()) {
+      long newest = periodEnd - period;
+      state = state.learned(rule.anomalyBand(), newest, valueOf(rule, state, newest));
+    }
     List<PeriodDatapoint> range = new ArrayList<>(rule.evaluationRange());
     for (int back = rule.evaluationRange(); back >= 1; back--) {
       long start = periodEnd - back * period;
-      Aggregate aggregate = state.periods().get(start);
-      Double value = null;
-      if (aggregate != null) {
-        var statistic = aggregate.value(rule.statistic());
-        value = statistic.isPresent() ? statistic.getAsDouble() : null;
-      }
-      range.add(new PeriodDatapoint(Instant.ofEpochMilli(start), value));
+      range.add(
+          new PeriodDatapoint(
+              Instant.ofEpochMilli(start), valueOf(rule, state, start), state.bands().get(start)));
     }
     Evaluation evaluation =
         AlarmEvaluator.evaluate(rule, range, state.state(), Instant.ofEpochMilli(now));
@@ -245,6 +245,16 @@ final class AlarmEvaluatorProcessor
     LOG.debug("{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
     return evaluated.transitioned(
         evaluation.state(), evaluation.reason(), evaluation.reasonDataJson(), now);
+  }
+
+  /** The alarm's statistic over one period, or null when the period has no datapoint. */
+  private static Double valueOf(AlarmRule rule, AlarmInstanceState state, long periodStart) {
+    Aggregate aggregate = state.periods().get(periodStart);
+    if (aggregate == null) {
+      return null;
+    }
+    var statistic = aggregate.value(rule.statistic());
+    return statistic.isPresent() ? statistic.getAsDouble() : null;
   }
 
   /**

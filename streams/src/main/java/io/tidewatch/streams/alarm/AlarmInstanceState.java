@@ -1,7 +1,9 @@
 package io.tidewatch.streams.alarm;
 
 import io.tidewatch.model.alarm.AlarmState;
+import io.tidewatch.rules.AnomalyBand;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AnomalyModel;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -24,11 +26,38 @@ record AlarmInstanceState(
     String reasonData,
     long stateTimestampMillis,
     long lastEvaluatedEndMillis,
-    NavigableMap<Long, Aggregate> periods) {
+    NavigableMap<Long, Aggregate> periods,
+    AnomalyModel model,
+    NavigableMap<Long, AnomalyModel.Band> bands) {
 
   AlarmInstanceState {
     instance = Map.copyOf(instance);
     periods = new TreeMap<>(periods);
+    model = model == null ? AnomalyModel.empty() : model;
+    bands = bands == null ? new TreeMap<>() : new TreeMap<>(bands);
+  }
+
+  /**
+   * Learns the period that ends at {@code periodEnd} into the anomaly model, keeping the band the
+   * model gave before it (a datapoint is judged against what came before it, as CloudWatch's model
+   * does). Called once per period, in time order.
+   */
+  AlarmInstanceState learned(AnomalyBand width, long periodStart, Double value) {
+    NavigableMap<Long, AnomalyModel.Band> newBands = new TreeMap<>(bands);
+    model.band(width).ifPresent(band -> newBands.put(periodStart, band));
+    AnomalyModel newModel = value == null ? model : model.learn(value);
+    return new AlarmInstanceState(
+        rule,
+        ruleFingerprint,
+        instance,
+        state,
+        reason,
+        reasonData,
+        stateTimestampMillis,
+        lastEvaluatedEndMillis,
+        periods,
+        newModel,
+        newBands);
   }
 
   static AlarmInstanceState fresh(
@@ -42,7 +71,25 @@ record AlarmInstanceState(
         null,
         0L,
         lastEvaluatedEnd,
+        new TreeMap<>(),
+        AnomalyModel.empty(),
         new TreeMap<>());
+  }
+
+  /** Forgets periods (and their bands) that start before {@code from}: out of every range now. */
+  AlarmInstanceState pruned(long from) {
+    return new AlarmInstanceState(
+        rule,
+        ruleFingerprint,
+        instance,
+        state,
+        reason,
+        reasonData,
+        stateTimestampMillis,
+        lastEvaluatedEndMillis,
+        periods.tailMap(from, true),
+        model,
+        bands.tailMap(from, true));
   }
 
   AlarmInstanceState withPeriods(NavigableMap<Long, Aggregate> newPeriods) {
@@ -55,7 +102,9 @@ record AlarmInstanceState(
         reasonData,
         stateTimestampMillis,
         lastEvaluatedEndMillis,
-        newPeriods);
+        newPeriods,
+        model,
+        bands);
   }
 
   AlarmInstanceState evaluated(long periodEnd) {
@@ -68,7 +117,9 @@ record AlarmInstanceState(
         reasonData,
         stateTimestampMillis,
         periodEnd,
-        periods);
+        periods,
+        model,
+        bands);
   }
 
   AlarmInstanceState transitioned(
@@ -82,7 +133,9 @@ record AlarmInstanceState(
         newReasonData,
         timestamp,
         lastEvaluatedEndMillis,
-        periods);
+        periods,
+        model,
+        bands);
   }
 
   AlarmInstanceState forRule(String fingerprint) {
@@ -95,6 +148,8 @@ record AlarmInstanceState(
         reasonData,
         stateTimestampMillis,
         lastEvaluatedEndMillis,
+        new TreeMap<>(),
+        AnomalyModel.empty(),
         new TreeMap<>());
   }
 }

@@ -2,6 +2,7 @@ package io.tidewatch.streams.alarm;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AnomalyModel;
 import io.tidewatch.rules.alarm.PercentileSketch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,11 +23,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * and written for every datapoint, so it is written field by field instead of as JSON. Layout
  * (version 1): version byte, rule, fingerprint, groupBy entries, state ordinal, reason, reason
  * data, state timestamp, last evaluated period end, periods (start, count, sum, min, max, sketch or
- * empty). Strings are a length and UTF-8 bytes; -1 is null.
+ * empty); version 2 adds the anomaly model (count, mean, variance) and the bands by period start.
+ * Strings are a length and UTF-8 bytes; -1 is null.
  */
 final class AlarmInstanceStateSerde {
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
   private static final AlarmState[] STATES = AlarmState.values();
 
   private AlarmInstanceStateSerde() {}
@@ -62,6 +64,15 @@ final class AlarmInstanceStateSerde {
         out.writeDouble(aggregate.min());
         out.writeDouble(aggregate.max());
         writeString(out, aggregate.sketch() == null ? null : aggregate.sketch().toBase64());
+      }
+      out.writeLong(state.model().count());
+      out.writeDouble(state.model().mean());
+      out.writeDouble(state.model().variance());
+      out.writeInt(state.bands().size());
+      for (Map.Entry<Long, AnomalyModel.Band> band : state.bands().entrySet()) {
+        out.writeLong(band.getKey());
+        out.writeDouble(band.getValue().lower());
+        out.writeDouble(band.getValue().upper());
       }
     } catch (IOException e) {
       throw new SerializationException("cannot write an alarm instance state", e);
@@ -106,6 +117,12 @@ final class AlarmInstanceStateSerde {
                 max,
                 sketch == null ? null : PercentileSketch.fromBase64(sketch)));
       }
+      AnomalyModel model = new AnomalyModel(in.readLong(), in.readDouble(), in.readDouble());
+      int bandCount = in.readInt();
+      NavigableMap<Long, AnomalyModel.Band> bands = new TreeMap<>();
+      for (int i = 0; i < bandCount; i++) {
+        bands.put(in.readLong(), new AnomalyModel.Band(in.readDouble(), in.readDouble()));
+      }
       return new AlarmInstanceState(
           rule,
           fingerprint,
@@ -115,7 +132,9 @@ final class AlarmInstanceStateSerde {
           reasonData,
           stateTimestamp,
           lastEvaluatedEnd,
-          periods);
+          periods,
+          model,
+          bands);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "not an alarm instance state on " + topic + ": " + e.getMessage(), e);

@@ -33,17 +33,16 @@ public final class RuleRegistry {
   }
 
   /**
-   * Metric math and anomaly bands are evaluated by {@code rules test} and {@code rules backtest}
-   * but not yet by the stream processor: say so loudly rather than let such alarms sit silently.
+   * Metric math is evaluated by {@code rules test} and {@code rules backtest} but not yet by the
+   * stream processor: say so loudly rather than let such alarms sit silently.
    */
   private static void warnAboutUnsupported(RuleSet rules) {
     for (AlarmRule rule : rules.alarms()) {
-      if (rule.hasMetricMath() || rule.hasAnomalyBand()) {
+      if (rule.hasMetricMath()) {
         LOG.warn(
-            "alarm '{}' uses {}, which the stream processor does not evaluate yet; it stays"
-                + " INSUFFICIENT_DATA (rules test evaluates it)",
-            rule.name(),
-            rule.hasMetricMath() ? "metric math" : "an anomaly band");
+            "alarm '{}' uses metric math, which the stream processor does not evaluate yet; it"
+                + " stays INSUFFICIENT_DATA (rules test evaluates it)",
+            rule.name());
       }
     }
   }

@@ -31,7 +31,10 @@ class AlarmInstanceStateSerdeTest {
             null,
             1_700_000_000_000L,
             180_000L,
-            periods);
+            periods,
+            new io.tidewatch.rules.alarm.AnomalyModel(12, 40.5, 9.0),
+            new TreeMap<>(
+                Map.of(120_000L, new io.tidewatch.rules.alarm.AnomalyModel.Band(30, 50))));
 
     AlarmInstanceState read =
         serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
@@ -42,6 +45,8 @@ class AlarmInstanceStateSerdeTest {
     assertThat(read.reasonData()).isNull();
     assertThat(read.lastEvaluatedEndMillis()).isEqualTo(180_000L);
     assertThat(read.periods()).isEqualTo(periods);
+    assertThat(read.model()).isEqualTo(state.model());
+    assertThat(read.bands()).isEqualTo(state.bands());
     assertThat(read.periods().get(120_000L).value(Statistic.parse("p99")))
         .isEqualTo(periods.get(120_000L).value(Statistic.parse("p99")));
   }

@@ -331,6 +331,34 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldAlarmWhenAValueLeavesTheLearnedBand() {
+    start(
+        """
+        alarms:
+          - name: latency-anomaly
+            metric: {namespace: Host, name: cpu_utilization}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            anomalyBand: {width: 2}
+            comparison: GreaterThanUpperThreshold
+        """);
+    for (int minute = 0; minute < 15; minute++) {
+      wallClockAt(Duration.ofMinutes(minute).plusSeconds(10));
+      send(WEB_A, Duration.ofMinutes(minute).plusSeconds(10), 50 + (minute % 2 == 0 ? 1 : -1));
+    }
+    wallClockAt(Duration.ofMinutes(15).plusSeconds(10));
+    send(WEB_A, Duration.ofMinutes(15).plusSeconds(10), 95);
+    wallClockAt(Duration.ofMinutes(16).plusSeconds(2));
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().state().value())
+        .as("insufficient while the band is learned, OK inside it, ALARM above it")
+        .containsExactly(AlarmState.OK, AlarmState.ALARM);
+    assertThat(changes.get(1).detail().state().reasonData()).contains("95.0");
+  }
+
+  @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
         AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
