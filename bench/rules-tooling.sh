@@ -10,7 +10,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v promtool >/dev/null || { echo "promtool not found: apt-get install prometheus" >&2; exit 2; }
 (cd "$root" && ./mvnw -q -B -DskipTests package)
-tidewatch=(java -jar "$root/app/target/tidewatch.jar")
+tidewatch=("$root/tidewatch")   # what users run: the launcher, with its JVM options
 
 mkdir -p "$work/tw" "$work/prom" "$work/twtest" "$work/promtest"
 for file in $(seq 0 99); do
