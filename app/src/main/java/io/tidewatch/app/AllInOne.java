@@ -1,6 +1,8 @@
 package io.tidewatch.app;
 
 import io.tidewatch.actions.console.AlarmConsoleWorker;
+import io.tidewatch.actions.core.ActionWorker;
+import io.tidewatch.actions.core.ActionWorkerConfig;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
@@ -52,6 +54,7 @@ final class AllInOne implements AutoCloseable {
       int otlpPort,
       Optional<RuleFiles.Publication> rules,
       boolean demo,
+      boolean dryRun,
       Topics topics) {
     Config {
       Objects.requireNonNull(dataDir, "dataDir");
@@ -146,6 +149,14 @@ final class AllInOne implements AutoCloseable {
           worker.close();
           workerThread.join(10_000);
         });
+
+    ActionWorker actions =
+        new ActionWorker(
+            ActionWorkerConfig.of(bootstrap, config.topics()).withDryRun(config.dryRun()),
+            rules::rules,
+            Clock.systemUTC());
+    actions.start();
+    parts.push(actions);
 
     if (config.demo()) {
       parts.push(DemoMetrics.start(producer, config.topics().metrics(), Clock.systemUTC()));

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       TailCommand.class,
       RulesCommand.class,
+      SilenceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Tidewatch implements Runnable {

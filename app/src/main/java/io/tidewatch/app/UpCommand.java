@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Run everything in one process: an embedded Kafka broker (KRaft), the OTLP receiver, the"
-            + " alarm processor and the console action worker. Ctrl-C stops it cleanly; a restart"
+            + " alarm processor, the action workers (Slack: set SLACK_BOT_TOKEN) and the console"
+            + " worker. Ctrl-C stops it cleanly; a restart"
             + " reuses the data folder.")
 final class UpCommand implements Callable<Integer> {
 
@@ -82,6 +83,13 @@ final class UpCommand implements Callable<Integer> {
               + " within about 3 minutes.")
   boolean demo;
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Action workers record what they would do in the ledger (tw.actions) but make no"
+              + " mutating call (no Slack message, no scaling).")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,6 +103,7 @@ final class UpCommand implements Callable<Integer> {
             otlpPort,
             RuleFiles.forUp(rules, demo),
             demo,
+            dryRun,
             new Topics(topicPrefix));
     CountDownLatch stopped = new CountDownLatch(1);
     AllInOne allInOne = AllInOne.start(config, out);

@@ -70,6 +70,7 @@ class AllInOneTest {
             0,
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
+            false,
             Topics.defaults());
     StringWriter console = new StringWriter();
 

@@ -269,6 +269,51 @@ class CliTest {
   }
 
   @Test
+  void shouldAddListAndExpireSilencesFromTheCommandLine() {
+    Run added =
+        run(
+            "silence",
+            "add",
+            "team=web",
+            "alarmName=~web-.*",
+            "--duration",
+            "2h",
+            "--author",
+            "ana",
+            "--comment",
+            "deploy",
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    assertThat(added.out()).contains("ACTIVE").contains("by ana: deploy");
+    String id = added.out().strip().split("\\s+")[0];
+
+    Run listed = run("silence", "list", "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap);
+    assertThat(listed.out()).contains(id + "  ACTIVE");
+
+    Run expired =
+        run("silence", "expire", id, "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap);
+    assertThat(expired.exitCode()).as(expired.err()).isZero();
+    assertThat(
+            run("silence", "list", "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap)
+                .out())
+        .contains(id + "  EXPIRED");
+
+    Run bad =
+        run(
+            "silence",
+            "add",
+            "no-operator",
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(bad.exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void shouldPublishAllOrNothingWhenRulesAreApplied() throws Exception {
     Path rules = Files.createDirectory(dir.resolve("rules"));
     Files.writeString(
