@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,8 +24,9 @@ import java.util.Optional;
 enum OtlpEncoding {
   PROTOBUF("application/x-protobuf") {
     @Override
-    ExportMetricsServiceRequest parseRequest(byte[] body) throws InvalidProtocolBufferException {
-      return ExportMetricsServiceRequest.parseFrom(body);
+    void merge(byte[] body, Message.Builder request, boolean idsAnywhere)
+        throws InvalidProtocolBufferException {
+      request.mergeFrom(body);
     }
 
     @Override
@@ -36,16 +38,16 @@ enum OtlpEncoding {
   /**
    * OTLP/JSON is proto3 JSON with two differences that {@link JsonFormat} does not know: trace and
    * span ids are hex, not base64, and enums may be integers (which JsonFormat accepts). Hex ids
-   * (only found in exemplars for metrics) are rewritten to base64 first; JsonFormat would otherwise
-   * decode them as base64 without complaint, into the wrong bytes.
+   * (found in exemplars for metrics, on every record for logs) are rewritten to base64 first;
+   * JsonFormat would otherwise decode them as base64 without complaint, into the wrong bytes.
    */
   JSON("application/json") {
     @Override
-    ExportMetricsServiceRequest parseRequest(byte[] body) throws InvalidProtocolBufferException {
-      ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+    void merge(byte[] body, Message.Builder request, boolean idsAnywhere)
+        throws InvalidProtocolBufferException {
       try {
-        if (contains(body, EXEMPLARS)) {
-          JSON_PARSER.merge(HexIds.rewrite(body), request);
+        if (idsAnywhere ? containsAny(body, ID_KEYS) : contains(body, EXEMPLARS)) {
+          JSON_PARSER.merge(HexIds.rewrite(body, idsAnywhere), request);
         } else {
           JSON_PARSER.merge(
               new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
@@ -57,7 +59,6 @@ enum OtlpEncoding {
         // JsonFormat reports some syntax errors as unchecked Gson exceptions
         throw new InvalidProtocolBufferException(e.getMessage());
       }
-      return request.build();
     }
 
     @Override
@@ -74,6 +75,12 @@ enum OtlpEncoding {
   private static final JsonFormat.Printer JSON_PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
   private static final byte[] EXEMPLARS = "\"exemplars\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[][] ID_KEYS = {
+    "\"traceId\"".getBytes(StandardCharsets.US_ASCII),
+    "\"spanId\"".getBytes(StandardCharsets.US_ASCII),
+    "\"trace_id\"".getBytes(StandardCharsets.US_ASCII),
+    "\"span_id\"".getBytes(StandardCharsets.US_ASCII)
+  };
 
   private final String mediaType;
 
@@ -86,8 +93,26 @@ enum OtlpEncoding {
     return mediaType;
   }
 
-  abstract ExportMetricsServiceRequest parseRequest(byte[] body)
+  /**
+   * Merges a body into a request builder.
+   *
+   * @param idsAnywhere whether hex trace/span ids may be on any object (logs), not only in
+   *     exemplars (metrics)
+   */
+  abstract void merge(byte[] body, Message.Builder request, boolean idsAnywhere)
       throws InvalidProtocolBufferException;
+
+  ExportMetricsServiceRequest parseRequest(byte[] body) throws InvalidProtocolBufferException {
+    ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+    merge(body, request, false);
+    return request.build();
+  }
+
+  ExportLogsServiceRequest parseLogsRequest(byte[] body) throws InvalidProtocolBufferException {
+    ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
+    merge(body, request, true);
+    return request.build();
+  }
 
   abstract byte[] encode(Message message);
 
@@ -109,6 +134,15 @@ enum OtlpEncoding {
     return Optional.empty();
   }
 
+  private static boolean containsAny(byte[] haystack, byte[][] needles) {
+    for (byte[] needle : needles) {
+      if (contains(haystack, needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean contains(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
@@ -122,40 +156,43 @@ enum OtlpEncoding {
     return false;
   }
 
-  /** Rewrites OTLP/JSON's hex {@code traceId}/{@code spanId} of exemplars to proto3's base64. */
+  /**
+   * Rewrites OTLP/JSON's hex {@code traceId}/{@code spanId} (of exemplars, or anywhere) to proto3's
+   * base64.
+   */
   private static final class HexIds {
     private static final ObjectMapper MAPPER =
         new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Map<String, Integer> ID_LENGTHS =
         Map.of("traceId", 32, "trace_id", 32, "spanId", 16, "span_id", 16);
 
-    static String rewrite(byte[] body) throws IOException {
+    static String rewrite(byte[] body, boolean anywhere) throws IOException {
       JsonNode root;
       try {
         root = MAPPER.readTree(body);
       } catch (JsonProcessingException e) {
         throw new InvalidProtocolBufferException(e.getOriginalMessage());
       }
-      visit(root, false);
+      visit(root, anywhere, false);
       return MAPPER.writeValueAsString(root);
     }
 
-    private static void visit(JsonNode node, boolean exemplar) {
+    private static void visit(JsonNode node, boolean anywhere, boolean exemplar) {
       if (node.isArray()) {
         for (JsonNode element : node) {
-          visit(element, exemplar);
+          visit(element, anywhere, exemplar);
         }
       } else if (node.isObject()) {
         ObjectNode object = (ObjectNode) node;
         for (Map.Entry<String, JsonNode> field : object.properties()) {
-          Integer idLength = exemplar ? ID_LENGTHS.get(field.getKey()) : null;
+          Integer idLength = anywhere || exemplar ? ID_LENGTHS.get(field.getKey()) : null;
           if (idLength != null && isHex(field.getValue(), idLength)) {
             field.setValue(
                 object.textNode(
                     Base64.getEncoder()
                         .encodeToString(HexFormat.of().parseHex(field.getValue().textValue()))));
           } else {
-            visit(field.getValue(), field.getKey().equals("exemplars"));
+            visit(field.getValue(), anywhere, field.getKey().equals("exemplars"));
           }
         }
       }

@@ -1,73 +1,49 @@
 package io.tidewatch.ingest.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.tidewatch.model.metric.MetricPoint;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code POST /v1/metrics} as the OTLP/HTTP specification says: protobuf or JSON bodies,
- * optionally gzip-compressed; 200 with an {@code ExportMetricsServiceResponse} (partial success
- * when points were rejected) once Kafka has acknowledged every accepted point; otherwise a 4xx/5xx
- * with a {@code google.rpc.Status} in the request's encoding (plain text when the request's
- * encoding is unknown).
+ * Serves {@code POST /v1/metrics} and {@code POST /v1/logs} as the OTLP/HTTP specification says:
+ * protobuf or JSON bodies, optionally gzip-compressed; 200 with an {@code
+ * ExportMetricsServiceResponse} (partial success when points or records were rejected) once Kafka
+ * has acknowledged every accepted one; otherwise a 4xx/5xx with a {@code google.rpc.Status} in the
+ * request's encoding (plain text when the request's encoding is unknown).
  */
 final class OtlpHttpHandler implements HttpHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
 
   static final int RETRY_AFTER_SECONDS = 5;
-  private static final int MAX_REASON_CHARS = 512;
   private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
-  private final OtlpMetricsMapper mapper;
-  private final Producer<String, MetricPoint> producer;
-  private final String topic;
+  private final OtlpExports exports;
   private final int maxBodyBytes;
-  private final Duration ackTimeout;
-  private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean accepting = true;
 
-  OtlpHttpHandler(
-      OtlpReceiverConfig config,
-      Producer<String, MetricPoint> producer,
-      String topic,
-      Clock clock) {
-    this.mapper = new OtlpMetricsMapper(config.attributeFilter());
-    this.producer = producer;
-    this.topic = topic;
+  OtlpHttpHandler(OtlpReceiverConfig config, OtlpExports exports) {
+    this.exports = exports;
     this.maxBodyBytes = config.maxBodyBytes();
-    this.ackTimeout = config.ackTimeout();
-    this.clock = clock;
   }
 
   @Override
@@ -115,7 +91,7 @@ final class OtlpHttpHandler implements HttpHandler {
         OtlpEncoding.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"))
             .orElse(null);
     try {
-      checkRequestLine(exchange);
+      boolean logs = checkRequestLine(exchange);
       if (encoding == null) {
         throw new Failure(
             415,
@@ -124,16 +100,18 @@ final class OtlpHttpHandler implements HttpHandler {
                 + ": send application/x-protobuf or application/json");
       }
       byte[] body = readBody(exchange.getRequestHeaders(), exchange.getRequestBody());
-      MappingResult result = mapper.map(parse(encoding, body), clock.instant());
-      publish(result.accepted());
-      if (result.rejected() > 0) {
-        LOG.debug(
-            "OTLP request from {}: {} points accepted, {}",
-            exchange.getRemoteAddress(),
-            result.accepted().size(),
-            result.errorMessage());
+      Message response;
+      try {
+        response =
+            logs
+                ? exports.logs(parseLogs(encoding, body))
+                : exports.metrics(parseMetrics(encoding, body));
+      } catch (OtlpExports.UnavailableException e) {
+        throw unavailable(e.getMessage());
+      } catch (OtlpExports.LogsNotReceivedException e) {
+        throw new Failure(404, Code.NOT_FOUND, e.getMessage());
       }
-      respond(exchange, 200, encoding.mediaType(), encoding.encode(response(result)));
+      respond(exchange, 200, encoding.mediaType(), encoding.encode(response));
     } catch (Failure failure) {
       LOG.debug(
           "OTLP request {} {} from {} answered {}: {}",
@@ -146,27 +124,27 @@ final class OtlpHttpHandler implements HttpHandler {
     }
   }
 
-  private void checkRequestLine(HttpExchange exchange) throws Failure {
+  /** Checks path and method; true for the logs path, false for the metrics path. */
+  private boolean checkRequestLine(HttpExchange exchange) throws Failure {
     String path = exchange.getRequestURI().getPath();
-    if (!OtlpHttpReceiver.METRICS_PATH.equals(path)) {
+    boolean logs = OtlpHttpReceiver.LOGS_PATH.equals(path);
+    if (!logs && !OtlpHttpReceiver.METRICS_PATH.equals(path)) {
       throw new Failure(
           404,
           Code.NOT_FOUND,
           "no OTLP endpoint at '"
               + path
               + "': metrics are received at POST "
-              + OtlpHttpReceiver.METRICS_PATH);
+              + OtlpHttpReceiver.METRICS_PATH
+              + ", logs at POST "
+              + OtlpHttpReceiver.LOGS_PATH);
     }
     if (!"POST".equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Allow", "POST");
       throw new Failure(
           405,
           Code.UNIMPLEMENTED,
-          "method "
-              + exchange.getRequestMethod()
-              + " is not allowed on "
-              + OtlpHttpReceiver.METRICS_PATH
-              + ": use POST");
+          "method " + exchange.getRequestMethod() + " is not allowed on " + path + ": use POST");
     }
     if (!accepting) {
       throw unavailable("the OTLP receiver is shutting down");
@@ -175,6 +153,7 @@ final class OtlpHttpHandler implements HttpHandler {
       throw unavailable(
           "the OTLP receiver is overloaded: every worker is busy and the queue is full");
     }
+    return logs;
   }
 
   /** Reads at most {@code maxBodyBytes}, as sent and after decompression; never more. */
@@ -240,70 +219,39 @@ final class OtlpHttpHandler implements HttpHandler {
     }
   }
 
-  private static ExportMetricsServiceRequest parse(OtlpEncoding encoding, byte[] body)
+  private static ExportMetricsServiceRequest parseMetrics(OtlpEncoding encoding, byte[] body)
       throws Failure {
     try {
       return encoding.parseRequest(body);
     } catch (InvalidProtocolBufferException e) {
-      throw new Failure(
-          400,
-          Code.INVALID_ARGUMENT,
-          "cannot parse the body as an OTLP "
-              + (encoding == OtlpEncoding.JSON ? "JSON" : "protobuf")
-              + " ExportMetricsServiceRequest: "
-              + abbreviate(String.valueOf(e.getMessage())));
+      throw unparsable(encoding, "ExportMetricsServiceRequest", e);
     }
   }
 
-  /** Sends every point and waits for all acknowledgements, so a 200 means "in Kafka". */
-  private void publish(List<MetricPoint> points) throws Failure {
-    if (points.isEmpty()) {
-      return;
-    }
-    List<Future<RecordMetadata>> acks = new ArrayList<>(points.size());
+  private static ExportLogsServiceRequest parseLogs(OtlpEncoding encoding, byte[] body)
+      throws Failure {
     try {
-      for (MetricPoint point : points) {
-        acks.add(producer.send(new ProducerRecord<>(topic, point.series().key(), point)));
-      }
-      long deadline = System.nanoTime() + ackTimeout.toNanos();
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-    } catch (ExecutionException e) {
-      throw unavailable(kafkaProblem(e.getCause()));
-    } catch (TimeoutException e) {
-      throw unavailable(kafkaProblem("no acknowledgement within " + ackTimeout.toMillis() + " ms"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(kafkaProblem("interrupted while waiting for acknowledgements"));
-    } catch (RuntimeException e) {
-      // send() itself throws when metadata cannot be fetched in max.block.ms or the producer is
-      // closed
-      throw unavailable(kafkaProblem(e));
+      return encoding.parseLogsRequest(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw unparsable(encoding, "ExportLogsServiceRequest", e);
     }
   }
 
-  private String kafkaProblem(Throwable cause) {
-    return kafkaProblem(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-  }
-
-  private String kafkaProblem(String detail) {
-    return "cannot write to Kafka topic '" + topic + "' (" + abbreviate(detail) + ")";
+  private static Failure unparsable(
+      OtlpEncoding encoding, String message, InvalidProtocolBufferException e) {
+    return new Failure(
+        400,
+        Code.INVALID_ARGUMENT,
+        "cannot parse the body as an OTLP "
+            + (encoding == OtlpEncoding.JSON ? "JSON" : "protobuf")
+            + " "
+            + message
+            + ": "
+            + OtlpExports.abbreviate(String.valueOf(e.getMessage())));
   }
 
   private static Failure unavailable(String message) {
     return new Failure(503, Code.UNAVAILABLE, message + "; retry later", true);
-  }
-
-  private static ExportMetricsServiceResponse response(MappingResult result) {
-    ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
-    if (result.rejected() > 0) {
-      response.setPartialSuccess(
-          ExportMetricsPartialSuccess.newBuilder()
-              .setRejectedDataPoints(result.rejected())
-              .setErrorMessage(result.errorMessage()));
-    }
-    return response.build();
   }
 
   private static void respond(HttpExchange exchange, OtlpEncoding encoding, Failure failure)
@@ -344,10 +292,6 @@ final class OtlpHttpHandler implements HttpHandler {
         out.write(body);
       }
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS) + "…";
   }
 
   /** A request answered with an error status; cheap, without a stack trace. */

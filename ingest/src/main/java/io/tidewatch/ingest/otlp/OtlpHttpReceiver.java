@@ -16,12 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OTLP/HTTP metrics receiver: {@code POST /v1/metrics} with a protobuf ({@code
- * application/x-protobuf}) or JSON ({@code application/json}) {@code ExportMetricsServiceRequest},
- * optionally gzip-compressed. Every accepted data point is written to the metrics topic as a {@link
- * MetricPoint} keyed by its series id; the request is answered 200 only once Kafka has acknowledged
- * all of them (503 with {@code Retry-After} otherwise, so the exporter retries: delivery is
- * at-least-once). The mapping is described in {@link OtlpMetricsMapper}.
+ * An OTLP/HTTP receiver: {@code POST /v1/metrics} and {@code POST /v1/logs} with a protobuf ({@code
+ * application/x-protobuf}) or JSON ({@code application/json}) export request, optionally
+ * gzip-compressed. Every accepted data point is written to the metrics topic as a {@link
+ * MetricPoint} keyed by its series id, every log record to the logs topic as a {@code LogEvent}
+ * keyed by log group and stream (see {@link OtlpLogsMapper}); the request is answered 200 only once
+ * Kafka has acknowledged all of them (503 with {@code Retry-After} otherwise, so the exporter
+ * retries: delivery is at-least-once). The mapping is described in {@link OtlpMetricsMapper}.
  *
  * <pre>{@code
  * try (Producer<String, MetricPoint> producer = new KafkaProducer<>(props,
@@ -46,6 +47,9 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   /** The OTLP/HTTP metrics path. */
   public static final String METRICS_PATH = "/v1/metrics";
+
+  /** The OTLP/HTTP logs path. */
+  public static final String LOGS_PATH = "/v1/logs";
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
   static final int QUEUED_REQUESTS_PER_THREAD = 64;
@@ -76,7 +80,19 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   public static OtlpHttpReceiver start(
       OtlpReceiverConfig config, Producer<String, MetricPoint> producer, String metricsTopic)
       throws IOException {
-    return start(config, producer, metricsTopic, Clock.systemUTC());
+    return start(config, OtlpSink.metricsOnly(producer, metricsTopic));
+  }
+
+  /**
+   * Binds {@code config.host():config.port()} and serves metrics and, when the sink has a logs
+   * producer, logs.
+   *
+   * @throws IOException when the address cannot be bound (the message names it)
+   */
+  public static OtlpHttpReceiver start(OtlpReceiverConfig config, OtlpSink sink)
+      throws IOException {
+    return start(
+        config, sink, Clock.systemUTC(), config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
   }
 
   static OtlpHttpReceiver start(
@@ -86,7 +102,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       Clock clock)
       throws IOException {
     return start(
-        config, producer, metricsTopic, clock, config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+        config,
+        OtlpSink.metricsOnly(producer, metricsTopic),
+        clock,
+        config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
   }
 
   static OtlpHttpReceiver start(
@@ -96,14 +115,14 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       Clock clock,
       int queueCapacity)
       throws IOException {
+    return start(config, OtlpSink.metricsOnly(producer, metricsTopic), clock, queueCapacity);
+  }
+
+  static OtlpHttpReceiver start(
+      OtlpReceiverConfig config, OtlpSink sink, Clock clock, int queueCapacity) throws IOException {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(producer, "producer");
+    Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(clock, "clock");
-    if (metricsTopic == null || metricsTopic.isBlank()) {
-      throw new IllegalArgumentException(
-          "metricsTopic: the topic to write points to (topics.metrics().name()). Found: "
-              + metricsTopic);
-    }
     InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
     if (address.isUnresolved()) {
       throw new IllegalArgumentException(
@@ -126,12 +145,16 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       throw named;
     }
     SheddingExecutor workers = new SheddingExecutor(config.workerThreads(), queueCapacity);
-    OtlpHttpHandler handler = new OtlpHttpHandler(config, producer, metricsTopic, clock);
+    OtlpHttpHandler handler = new OtlpHttpHandler(config, new OtlpExports(config, sink, clock));
     server.createContext("/", handler);
     server.setExecutor(workers);
     server.start();
     URI endpoint = endpoint(server.getAddress());
-    LOG.info("OTLP/HTTP receiver listening on {}, writing to {}", endpoint, metricsTopic);
+    LOG.info(
+        "OTLP/HTTP receiver listening on {}, writing to {}{}",
+        endpoint,
+        sink.metricsTopic(),
+        sink.takesLogs() ? " and " + sink.logsTopic() : "");
     return new OtlpHttpReceiver(server, workers, handler, endpoint);
   }
 
@@ -143,6 +166,11 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   /** {@code http://host:port/v1/metrics}: where exporters send metrics. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** {@code http://host:port/v1/logs}: where exporters send logs. */
+  public URI logsEndpoint() {
+    return endpoint.resolve(LOGS_PATH);
   }
 
   SheddingExecutor executor() {

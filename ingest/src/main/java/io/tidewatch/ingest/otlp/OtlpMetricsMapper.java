@@ -2,21 +2,31 @@ package io.tidewatch.ingest.otlp;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.DataPointFlags;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -35,22 +45,30 @@ import java.util.TreeMap;
  *   <li>unit: the metric's unit as sent.
  * </ul>
  *
- * <p>What is supported, and what is not yet:
+ * <p>Values, by metric type:
  *
  * <ul>
- *   <li>Gauge and Sum number points ({@code as_double} and {@code as_int}) are mapped.
- *   <li><b>Sum points carry their value as sent.</b> Cumulative sums are not yet turned into
- *       per-period deltas, and delta sums are not yet marked as such; that conversion comes later.
- *       Until then an alarm on a cumulative counter sees the running total.
- *   <li>Histogram, exponential histogram and summary points are <b>not supported yet</b>: they are
- *       counted as rejected, with a message saying so.
- *   <li>NaN and ±Infinity values are rejected, counted, with the reason in the error message.
+ *   <li>Gauge: the value as sent.
+ *   <li>Sum, delta temporality: the value as sent (the period's total). Cumulative and monotonic (a
+ *       counter): the difference to the stream's previous point, see {@link CumulativeStreams} (the
+ *       first point of a stream is a baseline and writes nothing). Cumulative and not monotonic (an
+ *       up-down counter: a level, not a count): the value as sent, like a gauge. Temporality
+ *       unspecified: the value as sent.
+ *   <li>Histogram and exponential histogram: a distribution point ({@link
+ *       MetricPoint#ofDistribution}) with count, sum, min, max and a percentile sketch built by
+ *       {@link DistributionBuilder}; cumulative points become deltas of their buckets as sums do. A
+ *       period without samples writes nothing.
+ *   <li>Summary: a distribution point with the delta of count and sum (summaries are cumulative)
+ *       and a sketch from the quantiles as sent.
+ *   <li>NaN and ±Infinity values, and inconsistent histograms, are rejected, counted, with the
+ *       reason in the error message.
  *   <li>Points flagged {@code FLAG_NO_RECORDED_VALUE} (staleness markers: "no data here") are
  *       skipped without being counted as rejected; in Tidewatch missing data is an absent point.
- *   <li>Scope (instrumentation library) name and attributes are not part of the identity.
+ *   <li>Scope (instrumentation library) name and attributes are not part of the series; they, and
+ *       the resource attributes the filter drops, are part of a cumulative stream's identity.
  * </ul>
  *
- * <p>Thread-safe and stateless apart from its filter.
+ * <p>Thread-safe; its only state is the previous point of each cumulative stream.
  */
 final class OtlpMetricsMapper {
 
@@ -63,9 +81,15 @@ final class OtlpMetricsMapper {
   private static final long NANOS_PER_MILLI = 1_000_000L;
 
   private final AttributeFilter resourceFilter;
+  private final CumulativeStreams cumulative;
 
   OtlpMetricsMapper(AttributeFilter resourceFilter) {
+    this(resourceFilter, new CumulativeStreams(CumulativeStreams.DEFAULT_MAX_STREAMS));
+  }
+
+  OtlpMetricsMapper(AttributeFilter resourceFilter, CumulativeStreams cumulative) {
     this.resourceFilter = Objects.requireNonNull(resourceFilter, "resourceFilter");
+    this.cumulative = Objects.requireNonNull(cumulative, "cumulative");
   }
 
   /**
@@ -79,33 +103,38 @@ final class OtlpMetricsMapper {
       Resource resource = resourceMetrics.getResource();
       String namespace = namespaceOf(resource);
       TreeMap<String, String> resourceDimensions = resourceDimensions(resource);
+      String resourceIdentity = null;
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          Series series = new Series(namespace, metric, resourceDimensions);
+          if (needsStreamIdentity(metric) && resourceIdentity == null) {
+            resourceIdentity = identityOf(resource);
+          }
+          Series series =
+              new Series(
+                  namespace,
+                  metric,
+                  resourceDimensions,
+                  resourceIdentity == null
+                      ? ""
+                      : resourceIdentity + "\u0000" + scopeMetrics.getScope().getName());
+          Batch batch = new Batch(series, fallbackTime, accepted, rejections);
+          if (metric.getName().isEmpty()) {
+            rejections.add("a metric without a name", pointCount(metric));
+            continue;
+          }
           switch (metric.getDataCase()) {
-            case GAUGE ->
-                mapNumbers(
-                    series,
-                    metric.getGauge().getDataPointsList(),
-                    fallbackTime,
-                    accepted,
-                    rejections);
+            case GAUGE -> mapNumbers(batch, metric.getGauge().getDataPointsList(), false);
             case SUM ->
                 mapNumbers(
-                    series,
+                    batch,
                     metric.getSum().getDataPointsList(),
-                    fallbackTime,
-                    accepted,
-                    rejections);
-            case HISTOGRAM ->
-                rejections.add(metric, "histogram", metric.getHistogram().getDataPointsCount());
+                    metric.getSum().getIsMonotonic()
+                        && metric.getSum().getAggregationTemporality()
+                            == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+            case HISTOGRAM -> mapHistograms(batch, metric.getHistogram());
             case EXPONENTIAL_HISTOGRAM ->
-                rejections.add(
-                    metric,
-                    "exponential histogram",
-                    metric.getExponentialHistogram().getDataPointsCount());
-            case SUMMARY ->
-                rejections.add(metric, "summary", metric.getSummary().getDataPointsCount());
+                mapExponentialHistograms(batch, metric.getExponentialHistogram());
+            case SUMMARY -> mapSummaries(batch, metric.getSummary().getDataPointsList());
             default -> {
               // a metric without data carries no points: nothing to accept or reject
             }
@@ -116,17 +145,19 @@ final class OtlpMetricsMapper {
     return new MappingResult(accepted, rejections.count(), rejections.message());
   }
 
-  private void mapNumbers(
-      Series series,
-      List<NumberDataPoint> points,
-      Instant fallbackTime,
-      List<MetricPoint> accepted,
-      Rejections rejections) {
-    Metric metric = series.metric;
-    if (metric.getName().isEmpty()) {
-      rejections.add("a metric without a name", points.size());
-      return;
+  /** The points of one metric, and where their results go. */
+  private record Batch(
+      Series series, Instant fallbackTime, List<MetricPoint> accepted, Rejections rejections) {
+    String metricName() {
+      return series.metric.getName();
     }
+
+    void reject(String reason) {
+      rejections.add("metric '" + metricName() + "': " + reason, 1);
+    }
+  }
+
+  private void mapNumbers(Batch batch, List<NumberDataPoint> points, boolean cumulativeCounter) {
     for (NumberDataPoint point : points) {
       if ((point.getFlags() & NO_RECORDED_VALUE) != 0) {
         continue;
@@ -136,23 +167,256 @@ final class OtlpMetricsMapper {
         case AS_DOUBLE -> value = point.getAsDouble();
         case AS_INT -> value = point.getAsInt();
         default -> {
-          rejections.add("metric '" + metric.getName() + "': data point without a value", 1);
+          batch.reject("data point without a value");
           continue;
         }
       }
       if (!Double.isFinite(value)) {
-        rejections.add(
-            "metric '" + metric.getName() + "': value " + value + " is not a finite number", 1);
+        batch.reject("value " + value + " is not a finite number");
         continue;
       }
-      accepted.add(
+      SeriesId series = batch.series.of(point.getAttributesList());
+      if (cumulativeCounter) {
+        Optional<Double> delta =
+            cumulative.delta(
+                batch.series.streamOf(series),
+                point.getStartTimeUnixNano(),
+                point.getTimeUnixNano(),
+                value,
+                (current, earlier) -> current >= earlier ? current - earlier : null);
+        if (delta.isEmpty()) {
+          continue;
+        }
+        value = delta.get();
+      }
+      batch.accepted.add(
           new MetricPoint(
-              series.of(point), timestampOf(point, fallbackTime), value, metric.getUnit()));
+              series,
+              timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
+              value,
+              batch.series.metric.getUnit()));
     }
   }
 
-  private static Instant timestampOf(NumberDataPoint point, Instant fallbackTime) {
-    long nanos = point.getTimeUnixNano();
+  private void mapHistograms(Batch batch, Histogram histogram) {
+    boolean cumulativeStream =
+        histogram.getAggregationTemporality()
+            == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    for (HistogramDataPoint point : histogram.getDataPointsList()) {
+      if ((point.getFlags() & NO_RECORDED_VALUE) != 0) {
+        continue;
+      }
+      if (!finiteStatistics(
+          batch,
+          point.hasSum(),
+          point.getSum(),
+          point.hasMin(),
+          point.getMin(),
+          point.hasMax(),
+          point.getMax())) {
+        continue;
+      }
+      ExplicitBucketCounts counts;
+      try {
+        counts = ExplicitBucketCounts.of(point);
+      } catch (IllegalArgumentException e) {
+        batch.reject("histogram point is inconsistent: " + e.getMessage());
+        continue;
+      }
+      SeriesId series = batch.series.of(point.getAttributesList());
+      BucketCounts samples = counts;
+      if (cumulativeStream) {
+        Optional<ExplicitBucketCounts> delta =
+            cumulative.delta(
+                batch.series.streamOf(series),
+                point.getStartTimeUnixNano(),
+                point.getTimeUnixNano(),
+                counts,
+                ExplicitBucketCounts::minus);
+        if (delta.isEmpty()) {
+          continue;
+        }
+        samples = delta.get();
+      }
+      addDistribution(batch, series, point.getTimeUnixNano(), samples);
+    }
+  }
+
+  private void mapExponentialHistograms(Batch batch, ExponentialHistogram histogram) {
+    boolean cumulativeStream =
+        histogram.getAggregationTemporality()
+            == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    for (ExponentialHistogramDataPoint point : histogram.getDataPointsList()) {
+      if ((point.getFlags() & NO_RECORDED_VALUE) != 0) {
+        continue;
+      }
+      if (!finiteStatistics(
+          batch,
+          point.hasSum(),
+          point.getSum(),
+          point.hasMin(),
+          point.getMin(),
+          point.hasMax(),
+          point.getMax())) {
+        continue;
+      }
+      ExponentialBucketCounts counts;
+      try {
+        counts = ExponentialBucketCounts.of(point);
+      } catch (IllegalArgumentException e) {
+        batch.reject("exponential histogram point is inconsistent: " + e.getMessage());
+        continue;
+      }
+      SeriesId series = batch.series.of(point.getAttributesList());
+      BucketCounts samples = counts;
+      if (cumulativeStream) {
+        Optional<ExponentialBucketCounts> delta =
+            cumulative.delta(
+                batch.series.streamOf(series),
+                point.getStartTimeUnixNano(),
+                point.getTimeUnixNano(),
+                counts,
+                ExponentialBucketCounts::minus);
+        if (delta.isEmpty()) {
+          continue;
+        }
+        samples = delta.get();
+      }
+      addDistribution(batch, series, point.getTimeUnixNano(), samples);
+    }
+  }
+
+  private static boolean finiteStatistics(
+      Batch batch,
+      boolean hasSum,
+      double sum,
+      boolean hasMin,
+      double min,
+      boolean hasMax,
+      double max) {
+    for (double value : new double[] {hasSum ? sum : 0, hasMin ? min : 0, hasMax ? max : 0}) {
+      if (!Double.isFinite(value)) {
+        batch.reject("sum, min or max " + value + " is not a finite number");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void addDistribution(
+      Batch batch, SeriesId series, long timeNanos, BucketCounts samples) {
+    if (samples.count() == 0) {
+      return; // no samples in this period: an absent point
+    }
+    Distribution distribution;
+    try {
+      distribution = DistributionBuilder.of(samples);
+    } catch (IllegalArgumentException e) {
+      batch.reject(e.getMessage());
+      return;
+    }
+    batch.accepted.add(
+        MetricPoint.ofDistribution(
+            series,
+            timestampOf(timeNanos, batch.fallbackTime),
+            distribution,
+            batch.series.metric.getUnit()));
+  }
+
+  /** A summary's cumulative count and sum, with its quantiles as sent. */
+  private record SummaryTotals(long count, double sum, double[][] quantiles) {
+    SummaryTotals minus(SummaryTotals earlier) {
+      return count < earlier.count
+          ? null
+          : new SummaryTotals(count - earlier.count, sum - earlier.sum, quantiles);
+    }
+  }
+
+  private void mapSummaries(Batch batch, List<SummaryDataPoint> points) {
+    for (SummaryDataPoint point : points) {
+      if ((point.getFlags() & NO_RECORDED_VALUE) != 0) {
+        continue;
+      }
+      if (!Double.isFinite(point.getSum()) || point.getCount() < 0) {
+        batch.reject("summary sum " + point.getSum() + " or count is out of range");
+        continue;
+      }
+      double[][] quantiles = quantilesOf(point);
+      if (quantiles == null) {
+        batch.reject(
+            "summary quantiles must be finite, within 0..1 and not decrease with the quantile");
+        continue;
+      }
+      SeriesId series = batch.series.of(point.getAttributesList());
+      Optional<SummaryTotals> delta =
+          cumulative.delta(
+              batch.series.streamOf(series),
+              point.getStartTimeUnixNano(),
+              point.getTimeUnixNano(),
+              new SummaryTotals(point.getCount(), point.getSum(), quantiles),
+              SummaryTotals::minus);
+      if (delta.isEmpty() || delta.get().count() == 0) {
+        continue;
+      }
+      batch.accepted.add(
+          MetricPoint.ofDistribution(
+              series,
+              timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
+              DistributionBuilder.ofSummary(delta.get().count(), delta.get().sum(), quantiles),
+              batch.series.metric.getUnit()));
+    }
+  }
+
+  /** The quantiles sorted by quantile, or null when they are not a distribution's. */
+  private static double[][] quantilesOf(SummaryDataPoint point) {
+    double[][] quantiles = new double[point.getQuantileValuesCount()][];
+    for (int i = 0; i < quantiles.length; i++) {
+      SummaryDataPoint.ValueAtQuantile at = point.getQuantileValues(i);
+      if (!(at.getQuantile() >= 0 && at.getQuantile() <= 1) || !Double.isFinite(at.getValue())) {
+        return null;
+      }
+      quantiles[i] = new double[] {at.getQuantile(), at.getValue()};
+    }
+    Arrays.sort(quantiles, Comparator.comparingDouble(q -> q[0]));
+    for (int i = 1; i < quantiles.length; i++) {
+      if (quantiles[i][1] < quantiles[i - 1][1]) {
+        return null;
+      }
+    }
+    return quantiles;
+  }
+
+  private static boolean needsStreamIdentity(Metric metric) {
+    return switch (metric.getDataCase()) {
+      case SUM ->
+          metric.getSum().getAggregationTemporality()
+              == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+      case HISTOGRAM, EXPONENTIAL_HISTOGRAM, SUMMARY -> true;
+      default -> false;
+    };
+  }
+
+  private static int pointCount(Metric metric) {
+    return switch (metric.getDataCase()) {
+      case GAUGE -> metric.getGauge().getDataPointsCount();
+      case SUM -> metric.getSum().getDataPointsCount();
+      case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> metric.getSummary().getDataPointsCount();
+      default -> 0;
+    };
+  }
+
+  /** Every resource attribute, sorted, filtered or not: what tells two exporters apart. */
+  private static String identityOf(Resource resource) {
+    TreeMap<String, String> all = new TreeMap<>();
+    for (KeyValue attribute : resource.getAttributesList()) {
+      all.put(attribute.getKey(), AnyValues.toText(attribute.getValue()));
+    }
+    return all.toString();
+  }
+
+  private static Instant timestampOf(long nanos, Instant fallbackTime) {
     if (nanos == 0) {
       return fallbackTime;
     }
@@ -193,23 +457,34 @@ final class OtlpMetricsMapper {
     private final String namespace;
     private final Metric metric;
     private final TreeMap<String, String> resourceDimensions;
+    private final String streamPrefix;
     private SeriesId withoutPointAttributes;
 
-    Series(String namespace, Metric metric, TreeMap<String, String> resourceDimensions) {
+    Series(
+        String namespace,
+        Metric metric,
+        TreeMap<String, String> resourceDimensions,
+        String streamPrefix) {
       this.namespace = namespace;
       this.metric = metric;
       this.resourceDimensions = resourceDimensions;
+      this.streamPrefix = streamPrefix;
     }
 
-    SeriesId of(NumberDataPoint point) {
-      if (point.getAttributesCount() == 0) {
+    /** The identity of a cumulative stream of this metric: the series and its origin. */
+    String streamOf(SeriesId series) {
+      return series.key() + "\u0000" + streamPrefix;
+    }
+
+    SeriesId of(List<KeyValue> attributes) {
+      if (attributes.isEmpty()) {
         if (withoutPointAttributes == null) {
           withoutPointAttributes = new SeriesId(namespace, metric.getName(), resourceDimensions);
         }
         return withoutPointAttributes;
       }
       TreeMap<String, String> dimensions = new TreeMap<>(resourceDimensions);
-      for (KeyValue attribute : point.getAttributesList()) {
+      for (KeyValue attribute : attributes) {
         dimensions.put(attribute.getKey(), AnyValues.toText(attribute.getValue()));
       }
       return new SeriesId(namespace, metric.getName(), dimensions);
@@ -223,16 +498,6 @@ final class OtlpMetricsMapper {
     private final Map<String, Integer> reasons = new LinkedHashMap<>();
     private int count;
     private int unlistedPoints;
-
-    void add(Metric metric, String type, int points) {
-      add(
-          "metric '"
-              + metric.getName()
-              + "': "
-              + type
-              + " data points are not supported yet (only gauge and sum are)",
-          points);
-    }
 
     void add(String reason, int points) {
       if (points == 0) {

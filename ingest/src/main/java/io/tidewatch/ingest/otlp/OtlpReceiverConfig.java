@@ -17,6 +17,7 @@ import java.util.List;
  *     queue, and beyond that their connection is closed (OTLP exporters retry)
  * @param ackTimeout how long a request waits for Kafka to acknowledge its points before it is
  *     answered 503 (keep it below the exporters' timeout, 10 s by default)
+ * @param logGrouping which resource attributes name the log group and stream of OTLP logs
  */
 public record OtlpReceiverConfig(
     String host,
@@ -24,7 +25,8 @@ public record OtlpReceiverConfig(
     int maxBodyBytes,
     AttributeFilter attributeFilter,
     int workerThreads,
-    Duration ackTimeout) {
+    Duration ackTimeout,
+    LogGrouping logGrouping) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 4318;
@@ -54,6 +56,9 @@ public record OtlpReceiverConfig(
     if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
       violations.add("ackTimeout: a positive duration. Found: " + ackTimeout);
     }
+    if (logGrouping == null) {
+      violations.add("logGrouping: required (LogGrouping.defaults()). Found: null");
+    }
     if (!violations.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid OTLP receiver config: " + String.join("; ", violations));
@@ -67,37 +72,43 @@ public record OtlpReceiverConfig(
         DEFAULT_MAX_BODY_BYTES,
         AttributeFilter.defaults(),
         DEFAULT_WORKER_THREADS,
-        DEFAULT_ACK_TIMEOUT);
+        DEFAULT_ACK_TIMEOUT,
+        LogGrouping.defaults());
   }
 
   public OtlpReceiverConfig withHost(String host) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   public OtlpReceiverConfig withPort(int port) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   public OtlpReceiverConfig withMaxBodyBytes(int maxBodyBytes) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   public OtlpReceiverConfig withAttributeFilter(AttributeFilter attributeFilter) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   public OtlpReceiverConfig withWorkerThreads(int workerThreads) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   public OtlpReceiverConfig withAckTimeout(Duration ackTimeout) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout);
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+  }
+
+  public OtlpReceiverConfig withLogGrouping(LogGrouping logGrouping) {
+    return new OtlpReceiverConfig(
+        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
   }
 
   private static String quoted(String value) {

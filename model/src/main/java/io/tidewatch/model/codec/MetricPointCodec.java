@@ -1,9 +1,12 @@
 package io.tidewatch.model.codec;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.proto.MetricPointMessage;
+import io.tidewatch.model.proto.StatisticSet;
 import java.time.Instant;
 
 /** {@code tw.metrics} values: {@link MetricPoint} as a {@code MetricPointMessage}. */
@@ -11,14 +14,25 @@ final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessa
 
   @Override
   MetricPointMessage toMessage(MetricPoint point) {
-    return MetricPointMessage.newBuilder()
-        .setNamespace(point.series().namespace())
-        .setName(point.series().name())
-        .putAllDimensions(point.series().dimensions())
-        .setTimestampMillis(point.timestamp().toEpochMilli())
-        .setValue(point.value())
-        .setUnit(point.unit())
-        .build();
+    MetricPointMessage.Builder message =
+        MetricPointMessage.newBuilder()
+            .setNamespace(point.series().namespace())
+            .setName(point.series().name())
+            .putAllDimensions(point.series().dimensions())
+            .setTimestampMillis(point.timestamp().toEpochMilli())
+            .setValue(point.value())
+            .setUnit(point.unit());
+    Distribution distribution = point.distribution();
+    if (distribution != null) {
+      message.setStatistics(
+          StatisticSet.newBuilder()
+              .setCount(distribution.count())
+              .setSum(distribution.sum())
+              .setMin(distribution.min())
+              .setMax(distribution.max())
+              .setSketch(ByteString.copyFrom(distribution.sketch())));
+    }
+    return message.build();
   }
 
   @Override
@@ -32,7 +46,17 @@ final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessa
         SeriesId.of(message.getNamespace(), message.getName(), message.getDimensionsMap()),
         Instant.ofEpochMilli(message.getTimestampMillis()),
         message.getValue(),
-        message.getUnit());
+        message.getUnit(),
+        message.hasStatistics() ? distribution(message.getStatistics()) : null);
+  }
+
+  private static Distribution distribution(StatisticSet statistics) {
+    return new Distribution(
+        statistics.getCount(),
+        statistics.getSum(),
+        statistics.getMin(),
+        statistics.getMax(),
+        statistics.getSketch().toByteArray());
   }
 
   @Override

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.CodedOutputStream;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.proto.MetricPointMessage;
+import io.tidewatch.model.proto.StatisticSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -169,5 +171,59 @@ class MetricPointCodecTest {
     assertThat(json.path("unit").asText()).isEqualTo("%");
     assertThat(json.path("series").path("namespace").asText()).isEqualTo("AWS/EC2");
     assertThat(json.path("series").path("dimensions").path("host").asText()).isEqualTo("a");
+  }
+
+  @Test
+  void shouldRoundTripStatisticSetAndSketchWhenPointIsADistribution() {
+    Distribution distribution = new Distribution(40, 1000.0, 2.5, 180.0, new byte[] {2, 42, 7});
+    MetricPoint point =
+        MetricPoint.ofDistribution(
+            SeriesId.of("App", "latency", Map.of("host", "web-1")), T, distribution, "ms");
+
+    MetricPoint decoded = CODEC.decode(TOPIC, CODEC.encode(point));
+
+    assertThat(decoded).isEqualTo(point);
+    assertThat(decoded.distribution()).isEqualTo(distribution);
+    assertThat(decoded.value()).isEqualTo(25.0);
+  }
+
+  @Test
+  void shouldKeepPlainPointBytesUnchangedWhenNoDistributionIsSet() {
+    MetricPoint point = point(Map.of("host", "a"), 7.0);
+
+    MetricPointMessage message = parse(CODEC.encode(point));
+
+    assertThat(message.hasStatistics()).isFalse();
+    assertThat(CODEC.decode(TOPIC, CODEC.encode(point)).distribution()).isNull();
+  }
+
+  @Test
+  void shouldRefuseDistributionWithoutSamplesWhenDecoding() {
+    byte[] bytes =
+        MetricPointMessage.newBuilder()
+            .setNamespace("App")
+            .setName("latency")
+            .setStatistics(StatisticSet.newBuilder().setCount(0))
+            .build()
+            .toByteArray();
+
+    assertThatThrownBy(() -> CODEC.decode(TOPIC, bytes))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("at least one sample");
+  }
+
+  private static MetricPointMessage parse(byte[] bytes) {
+    try {
+      return MetricPointMessage.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void shouldLeaveDistributionOutOfJsonWhenPointIsPlain() throws IOException {
+    JsonNode json = new ObjectMapper().readTree(CODEC.toJson(point(Map.of("host", "a"), 1.0)));
+
+    assertThat(json.has("distribution")).isFalse();
   }
 }

@@ -1,7 +1,9 @@
 package io.tidewatch.rules.alarm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.rules.Statistic;
+import java.util.Base64;
 import java.util.OptionalDouble;
 
 /**
@@ -67,6 +69,36 @@ public record Aggregate(
    */
   public static Aggregate of(double value, Statistic statistic) {
     return empty(statistic).add(value);
+  }
+
+  /**
+   * The samples of a distribution point (an OTLP histogram or summary), as an alarm with {@code
+   * statistic} aggregates them: the exact statistic set, plus the point's sketch when the statistic
+   * is a percentile. A distribution without a usable sketch (none sent, an encoding this sketch
+   * cannot merge, or a sample count that disagrees) gives an aggregate without one, so it answers
+   * no percentile rather than a wrong one.
+   */
+  public static Aggregate of(Distribution distribution, Statistic statistic) {
+    PercentileSketch sketch = null;
+    if (statistic instanceof Statistic.Percentile) {
+      sketch = sketchOf(distribution);
+    }
+    return new Aggregate(
+        distribution.count(), distribution.sum(), distribution.min(), distribution.max(), sketch);
+  }
+
+  private static PercentileSketch sketchOf(Distribution distribution) {
+    byte[] encoded = distribution.sketch();
+    if (encoded.length == 0) {
+      return null;
+    }
+    try {
+      PercentileSketch sketch =
+          PercentileSketch.fromBase64(Base64.getEncoder().encodeToString(encoded));
+      return sketch.count() == distribution.count() ? sketch : null;
+    } catch (IllegalArgumentException notMergeable) {
+      return null;
+    }
   }
 
   /** This aggregate with one more sample; a NaN sample is ignored. */

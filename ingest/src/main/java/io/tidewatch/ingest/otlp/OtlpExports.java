@@ -1,0 +1,141 @@
+package io.tidewatch.ingest.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.tidewatch.model.log.LogEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-independent part of the receivers (OTLP/HTTP and OTLP/gRPC): maps an export
+ * request, writes what it accepted to Kafka and waits for every acknowledgement, so that a success
+ * response means "in Kafka"; rejected points or records are reported as OTLP partial success.
+ */
+final class OtlpExports {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpExports.class);
+  private static final int MAX_REASON_CHARS = 512;
+
+  /** Kafka did not take the export in time: the client is to retry later. */
+  static final class UnavailableException extends Exception {
+    UnavailableException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** This receiver takes no logs. */
+  static final class LogsNotReceivedException extends Exception {
+    LogsNotReceivedException() {
+      super(
+          "this OTLP receiver takes metrics only: logs are not received here", null, false, false);
+    }
+  }
+
+  private final OtlpMetricsMapper metricsMapper;
+  private final OtlpLogsMapper logsMapper;
+  private final OtlpSink sink;
+  private final Duration ackTimeout;
+  private final Clock clock;
+
+  OtlpExports(OtlpReceiverConfig config, OtlpSink sink, Clock clock) {
+    this.metricsMapper = new OtlpMetricsMapper(config.attributeFilter());
+    this.logsMapper = new OtlpLogsMapper(config.attributeFilter(), config.logGrouping());
+    this.sink = sink;
+    this.ackTimeout = config.ackTimeout();
+    this.clock = clock;
+  }
+
+  ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
+      throws UnavailableException {
+    MappingResult result = metricsMapper.map(request, clock.instant());
+    publish(sink.metrics(), sink.metricsTopic(), result.accepted(), p -> p.series().key());
+    ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
+    if (result.rejected() > 0) {
+      LOG.debug(
+          "OTLP metrics: {} points accepted, {}", result.accepted().size(), result.errorMessage());
+      response.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(result.rejected())
+              .setErrorMessage(result.errorMessage()));
+    }
+    return response.build();
+  }
+
+  ExportLogsServiceResponse logs(ExportLogsServiceRequest request)
+      throws UnavailableException, LogsNotReceivedException {
+    if (!sink.takesLogs()) {
+      throw new LogsNotReceivedException();
+    }
+    LogsMappingResult result = logsMapper.map(request, clock.instant());
+    publish(sink.logs(), sink.logsTopic(), result.accepted(), LogEvent::key);
+    ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
+    if (result.rejected() > 0) {
+      LOG.debug(
+          "OTLP logs: {} records accepted, {}", result.accepted().size(), result.errorMessage());
+      response.setPartialSuccess(
+          ExportLogsPartialSuccess.newBuilder()
+              .setRejectedLogRecords(result.rejected())
+              .setErrorMessage(result.errorMessage()));
+    }
+    return response.build();
+  }
+
+  /** Sends every value and waits for all acknowledgements, so a success means "in Kafka". */
+  private <V> void publish(
+      Producer<String, V> producer, String topic, List<V> values, Function<V, String> key)
+      throws UnavailableException {
+    if (values.isEmpty()) {
+      return;
+    }
+    List<Future<RecordMetadata>> acks = new ArrayList<>(values.size());
+    try {
+      for (V value : values) {
+        acks.add(producer.send(new ProducerRecord<>(topic, key.apply(value), value)));
+      }
+      long deadline = System.nanoTime() + ackTimeout.toNanos();
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw unavailable(topic, describe(e.getCause()));
+    } catch (TimeoutException e) {
+      throw unavailable(topic, "no acknowledgement within " + ackTimeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(topic, "interrupted while waiting for acknowledgements");
+    } catch (RuntimeException e) {
+      // send() itself throws when metadata cannot be fetched in max.block.ms or the producer is
+      // closed
+      throw unavailable(topic, describe(e));
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  private static UnavailableException unavailable(String topic, String detail) {
+    return new UnavailableException(
+        "cannot write to Kafka topic '" + topic + "' (" + abbreviate(detail) + ")");
+  }
+
+  static String abbreviate(String text) {
+    return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS) + "…";
+  }
+}
