@@ -83,13 +83,13 @@ final class DistributionBuilder {
       checkFinite("quantile value", quantile[1]);
       double mass = count * (quantile[0] - previousQuantile);
       if (mass > 0) {
-        builder.spreadMass(previousValue, quantile[1], mass);
+        builder.spreadMass(previousValue, quantile[1], mass, true);
       }
       previousQuantile = quantile[0];
       previousValue = quantile[1];
     }
     if (previousQuantile < 1) {
-      builder.spreadMass(previousValue, previousValue, count * (1 - previousQuantile));
+      builder.spreadMass(previousValue, previousValue, count * (1 - previousQuantile), true);
     }
     return builder.build(count, sum, quantiles[0][1], quantiles[quantiles.length - 1][1]);
   }
@@ -108,10 +108,15 @@ final class DistributionBuilder {
     if (Double.isInfinite(high)) {
       high = low;
     }
-    spreadMass(low, high, count);
+    spreadMass(low, high, count, false);
   }
 
-  private void spreadMass(double low, double high, double mass) {
+  /**
+   * Adds {@code mass} samples spread evenly over {@code [low, high]}: centred in equal slices for a
+   * bucket, or ending exactly on {@code high} for the mass below a summary's quantile, whose value
+   * is exact.
+   */
+  private void spreadMass(double low, double high, double mass, boolean endOnHigh) {
     lowest = Math.min(lowest, low);
     highest = Math.max(highest, high);
     sampleSum += mass * (low + high) / 2;
@@ -123,7 +128,7 @@ final class DistributionBuilder {
     double weight = mass / positions;
     double step = (high - low) / positions;
     for (int i = 0; i < positions; i++) {
-      accept(low + (i + 0.5) * step, weight);
+      accept(low + (i + (endOnHigh ? 1 : 0.5)) * step, weight);
     }
   }
 

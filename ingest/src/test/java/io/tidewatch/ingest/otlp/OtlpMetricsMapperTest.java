@@ -23,6 +23,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.metrics.v1.Summary;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import java.time.Instant;
@@ -236,24 +237,37 @@ class OtlpMetricsMapperTest {
         .isEqualTo(Instant.parse("2026-11-22T10:15:30.987Z"));
   }
 
-  @Test
-  void shouldCarrySumValuesAsSentWhenPointsAreIntegers() {
-    Metric sum =
-        Metric.newBuilder()
-            .setName("requests")
-            .setUnit("{request}")
-            .setSum(
-                Sum.newBuilder()
-                    .setAggregationTemporality(
-                        AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
-                    .setIsMonotonic(true)
-                    .addDataPoints(
-                        NumberDataPoint.newBuilder()
-                            .setTimeUnixNano(OtlpProto.nanos(SENT))
-                            .setAsInt(42L)))
-            .build();
+  private static Metric sum(
+      AggregationTemporality temporality, boolean monotonic, NumberDataPoint... points) {
+    return Metric.newBuilder()
+        .setName("requests")
+        .setUnit("{request}")
+        .setSum(
+            Sum.newBuilder()
+                .setAggregationTemporality(temporality)
+                .setIsMonotonic(monotonic)
+                .addAllDataPoints(List.of(points)))
+        .build();
+  }
 
-    MappingResult result = map(request(resource(), sum));
+  private static NumberDataPoint counter(long startSecond, long second, long value) {
+    return NumberDataPoint.newBuilder()
+        .setStartTimeUnixNano(startSecond * 1_000_000_000L)
+        .setTimeUnixNano(second * 1_000_000_000L)
+        .setAsInt(value)
+        .build();
+  }
+
+  @Test
+  void shouldCarrySumValuesAsSentWhenSumIsDelta() {
+    MappingResult result =
+        map(
+            request(
+                resource(),
+                sum(
+                    AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+                    true,
+                    counter(100, 160, 42))));
 
     assertThat(result.accepted())
         .singleElement()
@@ -261,7 +275,96 @@ class OtlpMetricsMapperTest {
             p -> {
               assertThat(p.value()).isEqualTo(42.0);
               assertThat(p.unit()).isEqualTo("{request}");
+              assertThat(p.timestamp()).isEqualTo(Instant.ofEpochSecond(160));
             });
+  }
+
+  @Test
+  void shouldTurnCumulativeCounterIntoDeltasAfterABaselineWhenPointsFollowEachOther() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+
+    MappingResult first = map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
+    MappingResult second = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+    MappingResult third = map(request(resource(), sum(cumulative, true, counter(100, 280, 55))));
+
+    assertThat(first.accepted()).as("the first point is the baseline").isEmpty();
+    assertThat(first.rejected()).isZero();
+    assertThat(second.accepted()).extracting(MetricPoint::value).containsExactly(15.0);
+    assertThat(second.accepted().get(0).timestamp()).isEqualTo(Instant.ofEpochSecond(220));
+    assertThat(third.accepted()).extracting(MetricPoint::value).containsExactly(0.0);
+  }
+
+  @Test
+  void shouldCountFromRestartWhenStartTimeChangesAfterThePreviousPoint() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    map(request(resource(), sum(cumulative, true, counter(100, 160, 500))));
+
+    MappingResult afterRestart =
+        map(request(resource(), sum(cumulative, true, counter(200, 220, 7))));
+
+    assertThat(afterRestart.accepted()).extracting(MetricPoint::value).containsExactly(7.0);
+  }
+
+  @Test
+  void shouldStartNewBaselineWhenCounterGoesDownWithoutStartTime() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    map(request(resource(), sum(cumulative, true, counter(0, 160, 500))));
+
+    MappingResult wentDown = map(request(resource(), sum(cumulative, true, counter(0, 220, 7))));
+    MappingResult next = map(request(resource(), sum(cumulative, true, counter(0, 280, 10))));
+
+    assertThat(wentDown.accepted()).isEmpty();
+    assertThat(next.accepted()).extracting(MetricPoint::value).containsExactly(3.0);
+  }
+
+  @Test
+  void shouldRepeatTheSameDeltaWhenAnExporterRetriesTheSamePoint() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
+    MappingResult sent = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+
+    MappingResult retried = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+    MappingResult older = map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
+
+    assertThat(retried.accepted()).isEqualTo(sent.accepted());
+    assertThat(older.accepted()).isEmpty();
+  }
+
+  @Test
+  void shouldKeepStreamsOfDifferentExportersApartWhenTheirSeriesIsTheSame() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    // service.instance.id is not a dimension by default, but it tells the two processes apart
+    map(
+        request(
+            resource(attr("service.instance.id", "a")),
+            sum(cumulative, true, counter(100, 160, 40))));
+    map(
+        request(
+            resource(attr("service.instance.id", "b")),
+            sum(cumulative, true, counter(100, 160, 1000))));
+
+    MappingResult a =
+        map(
+            request(
+                resource(attr("service.instance.id", "a")),
+                sum(cumulative, true, counter(100, 220, 45))));
+    MappingResult b =
+        map(
+            request(
+                resource(attr("service.instance.id", "b")),
+                sum(cumulative, true, counter(100, 220, 1001))));
+
+    assertThat(a.accepted()).extracting(MetricPoint::value).containsExactly(5.0);
+    assertThat(b.accepted()).extracting(MetricPoint::value).containsExactly(1.0);
+  }
+
+  @Test
+  void shouldCarryLevelAsSentWhenCumulativeSumIsNotMonotonic() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+
+    MappingResult result = map(request(resource(), sum(cumulative, false, counter(100, 160, 12))));
+
+    assertThat(result.accepted()).extracting(MetricPoint::value).containsExactly(12.0);
   }
 
   @Test
@@ -286,40 +389,261 @@ class OtlpMetricsMapperTest {
         .contains("metric 'temp': value Infinity is not a finite number");
   }
 
+  private static HistogramDataPoint.Builder histogramPoint(
+      long startSecond, long second, List<Double> bounds, List<Long> counts) {
+    return HistogramDataPoint.newBuilder()
+        .setStartTimeUnixNano(startSecond * 1_000_000_000L)
+        .setTimeUnixNano(second * 1_000_000_000L)
+        .setCount(counts.stream().mapToLong(Long::longValue).sum())
+        .addAllExplicitBounds(bounds)
+        .addAllBucketCounts(counts);
+  }
+
+  private static Metric histogram(
+      AggregationTemporality temporality, HistogramDataPoint... points) {
+    return Metric.newBuilder()
+        .setName("latency")
+        .setUnit("ms")
+        .setHistogram(
+            Histogram.newBuilder()
+                .setAggregationTemporality(temporality)
+                .addAllDataPoints(List.of(points)))
+        .build();
+  }
+
+  private static double percentile(Distribution distribution, double p) {
+    return PercentileSketchProbe.quantile(distribution, p);
+  }
+
   @Test
-  void shouldRejectHistogramSummaryAndExponentialHistogramPointsAsNotSupportedYet() {
-    Metric histogram =
-        Metric.newBuilder()
-            .setName("latency")
-            .setHistogram(
-                Histogram.newBuilder()
-                    .addDataPoints(HistogramDataPoint.newBuilder().setCount(3))
-                    .addDataPoints(HistogramDataPoint.newBuilder().setCount(4)))
+  void shouldMapDeltaHistogramToStatisticSetAndSketchWhenPointHasMinMaxAndSum() {
+    // 100 samples: 90 in (0, 10], 9 in (10, 100], 1 in (100, +inf) at most 400
+    HistogramDataPoint point =
+        histogramPoint(100, 160, List.of(10.0, 100.0), List.of(90L, 9L, 1L))
+            .setSum(1234)
+            .setMin(1)
+            .setMax(400)
             .build();
-    Metric exponential =
+
+    MappingResult result =
+        map(
+            request(
+                resource(),
+                histogram(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA, point)));
+
+    assertThat(result.rejected()).isZero();
+    MetricPoint mapped = result.accepted().get(0);
+    Distribution distribution = mapped.distribution();
+    assertThat(distribution.count()).isEqualTo(100);
+    assertThat(distribution.sum()).isEqualTo(1234);
+    assertThat(distribution.min()).isEqualTo(1);
+    assertThat(distribution.max()).isEqualTo(400);
+    assertThat(mapped.value()).isEqualTo(12.34);
+    assertThat(mapped.unit()).isEqualTo("ms");
+    // rank 49.5 of 100 lies in the first bucket, spread over [1, 10]; p95 in (10, 100]; the
+    // largest sample in (100, 400]
+    assertThat(percentile(distribution, 0.5)).isBetween(1.0, 10.0);
+    assertThat(percentile(distribution, 0.95)).isBetween(10.0, 100.0);
+    assertThat(percentile(distribution, 1.0)).isBetween(100.0, 400.0 * 1.01);
+  }
+
+  @Test
+  void shouldSubtractBucketsOfCumulativeHistogramAfterABaseline() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    List<Double> bounds = List.of(10.0, 100.0);
+    map(
+        request(
+            resource(),
+            histogram(
+                cumulative,
+                histogramPoint(100, 160, bounds, List.of(50L, 0L, 0L)).setSum(250).build())));
+
+    MappingResult second =
+        map(
+            request(
+                resource(),
+                histogram(
+                    cumulative,
+                    histogramPoint(100, 220, bounds, List.of(50L, 10L, 0L))
+                        .setSum(750)
+                        .setMin(1)
+                        .setMax(60)
+                        .build())));
+
+    Distribution delta = second.accepted().get(0).distribution();
+    assertThat(delta.count()).isEqualTo(10);
+    assertThat(delta.sum()).isEqualTo(500);
+    // the cumulative min/max cover the whole stream: the delta's come from its buckets
+    assertThat(delta.min()).isEqualTo(10);
+    assertThat(delta.max()).isEqualTo(60);
+    assertThat(percentile(delta, 0.5)).isBetween(10.0, 60.0);
+  }
+
+  @Test
+  void shouldWriteNothingWhenAPeriodHasNoSamples() {
+    HistogramDataPoint empty = histogramPoint(100, 160, List.of(10.0), List.of(0L, 0L)).build();
+
+    MappingResult result =
+        map(
+            request(
+                resource(),
+                histogram(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA, empty)));
+
+    assertThat(result.accepted()).isEmpty();
+    assertThat(result.rejected()).isZero();
+  }
+
+  @Test
+  void shouldRejectHistogramWithReasonWhenCountsDisagreeOrSumIsNotFinite() {
+    HistogramDataPoint wrongCount =
+        histogramPoint(100, 160, List.of(10.0), List.of(1L, 1L)).setCount(5).build();
+    HistogramDataPoint infiniteSum =
+        histogramPoint(100, 160, List.of(10.0), List.of(1L, 1L))
+            .setSum(Double.POSITIVE_INFINITY)
+            .build();
+
+    MappingResult result =
+        map(
+            request(
+                resource(),
+                histogram(
+                    AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+                    wrongCount,
+                    infiniteSum)));
+
+    assertThat(result.accepted()).isEmpty();
+    assertThat(result.rejected()).isEqualTo(2);
+    assertThat(result.errorMessage())
+        .contains("metric 'latency': histogram point is inconsistent: count 5 is not the sum")
+        .contains("metric 'latency': sum, min or max Infinity is not a finite number");
+  }
+
+  @Test
+  void shouldMapExponentialHistogramBucketsToSketchWhenPointIsDelta() {
+    // scale 0: base 2; positive bucket i holds (2^i, 2^(i+1)]; offset 3 -> (8,16], (16,32], (32,64]
+    ExponentialHistogramDataPoint point =
+        ExponentialHistogramDataPoint.newBuilder()
+            .setTimeUnixNano(160_000_000_000L)
+            .setScale(0)
+            .setCount(101)
+            .setZeroCount(1)
+            .setSum(2000)
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(3)
+                    .addAllBucketCounts(List.of(50L, 40L, 10L)))
+            .build();
+    Metric metric =
         Metric.newBuilder()
             .setName("size")
             .setExponentialHistogram(
                 ExponentialHistogram.newBuilder()
-                    .addDataPoints(ExponentialHistogramDataPoint.newBuilder().setCount(1)))
-            .build();
-    Metric summary =
-        Metric.newBuilder()
-            .setName("gc")
-            .setSummary(Summary.newBuilder().addDataPoints(SummaryDataPoint.newBuilder()))
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                    .addDataPoints(point))
             .build();
 
+    MappingResult result = map(request(resource(), metric));
+
+    Distribution distribution = result.accepted().get(0).distribution();
+    assertThat(distribution.count()).isEqualTo(101);
+    assertThat(distribution.sum()).isEqualTo(2000);
+    assertThat(distribution.min()).isEqualTo(0);
+    assertThat(distribution.max()).isEqualTo(64);
+    assertThat(percentile(distribution, 0.25)).isBetween(8.0, 16.0);
+    assertThat(percentile(distribution, 0.99)).isBetween(32.0, 64.0);
+  }
+
+  @Test
+  void shouldSubtractExponentialBucketsAcrossADownscaleWhenStreamIsCumulative() {
+    AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+    // scale 1, offset 6: buckets (8, 11.3], (11.3, 16]; then scale 0, offset 3: (8,16], (16,32]
+    ExponentialHistogramDataPoint first =
+        ExponentialHistogramDataPoint.newBuilder()
+            .setStartTimeUnixNano(100_000_000_000L)
+            .setTimeUnixNano(160_000_000_000L)
+            .setScale(1)
+            .setCount(5)
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(6)
+                    .addAllBucketCounts(List.of(2L, 3L)))
+            .build();
+    ExponentialHistogramDataPoint second =
+        first.toBuilder()
+            .setTimeUnixNano(220_000_000_000L)
+            .setScale(0)
+            .setCount(12)
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(3)
+                    .addAllBucketCounts(List.of(5L, 7L)))
+            .build();
+    Metric.Builder metric = Metric.newBuilder().setName("size");
+
+    map(
+        request(
+            resource(),
+            metric
+                .setExponentialHistogram(
+                    ExponentialHistogram.newBuilder()
+                        .setAggregationTemporality(cumulative)
+                        .addDataPoints(first))
+                .build()));
     MappingResult result =
-        map(request(resource(), histogram, exponential, summary, gauge("ok", "1", point(SENT, 1))));
+        map(
+            request(
+                resource(),
+                metric
+                    .setExponentialHistogram(
+                        ExponentialHistogram.newBuilder()
+                            .setAggregationTemporality(cumulative)
+                            .addDataPoints(second))
+                    .build()));
 
-    assertThat(result.accepted()).hasSize(1);
-    assertThat(result.rejected()).isEqualTo(4);
-    assertThat(result.errorMessage())
-        .isEqualTo(
-            "rejected 4 data points: metric 'latency': histogram data points are not supported"
-                + " yet (only gauge and sum are) (2 points); metric 'size': exponential histogram"
-                + " data points are not supported yet (only gauge and sum are); metric 'gc':"
-                + " summary data points are not supported yet (only gauge and sum are)");
+    Distribution delta = result.accepted().get(0).distribution();
+    assertThat(delta.count()).isEqualTo(7);
+    assertThat(delta.min()).isEqualTo(16);
+    assertThat(delta.max()).isEqualTo(32);
+  }
+
+  @Test
+  void shouldMapSummaryToCountSumAndQuantilesAfterABaseline() {
+    SummaryDataPoint.Builder point =
+        SummaryDataPoint.newBuilder()
+            .setStartTimeUnixNano(100_000_000_000L)
+            .setTimeUnixNano(160_000_000_000L)
+            .setCount(1000)
+            .setSum(5000)
+            .addQuantileValues(quantile(0, 1))
+            .addQuantileValues(quantile(0.5, 4))
+            .addQuantileValues(quantile(0.99, 30))
+            .addQuantileValues(quantile(1, 50));
+    Metric.Builder metric = Metric.newBuilder().setName("gc.pause").setUnit("ms");
+
+    MappingResult baseline =
+        map(
+            request(
+                resource(), metric.setSummary(Summary.newBuilder().addDataPoints(point)).build()));
+    point.setTimeUnixNano(220_000_000_000L).setCount(1200).setSum(6000);
+    MappingResult result =
+        map(
+            request(
+                resource(), metric.setSummary(Summary.newBuilder().addDataPoints(point)).build()));
+
+    assertThat(baseline.accepted()).isEmpty();
+    Distribution delta = result.accepted().get(0).distribution();
+    assertThat(delta.count()).isEqualTo(200);
+    assertThat(delta.sum()).isEqualTo(1000);
+    assertThat(delta.min()).isEqualTo(1);
+    assertThat(delta.max()).isEqualTo(50);
+    assertThat(percentile(delta, 0.5))
+        .isCloseTo(4.0, org.assertj.core.data.Percentage.withPercentage(2));
+    assertThat(percentile(delta, 0.99))
+        .isCloseTo(30.0, org.assertj.core.data.Percentage.withPercentage(2));
+  }
+
+  private static SummaryDataPoint.ValueAtQuantile quantile(double q, double value) {
+    return SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(q).setValue(value).build();
   }
 
   @Test

@@ -20,13 +20,29 @@ class OtlpReceiverConfigTest {
 
   @Test
   void shouldReportEveryViolationWhenSeveralSettingsAreWrong() {
-    assertThatThrownBy(() -> new OtlpReceiverConfig(" ", 70000, 0, null, 0, Duration.ZERO))
+    assertThatThrownBy(() -> new OtlpReceiverConfig(" ", 70000, 0, null, 0, Duration.ZERO, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("host: a host name or IP address to listen on. Found: ' '")
         .hasMessageContaining("port: 0..65535 (0 picks a free port). Found: 70000")
         .hasMessageContaining("maxBodyBytes: 1..1073741824. Found: 0")
         .hasMessageContaining("attributeFilter: required")
         .hasMessageContaining("workerThreads: 1..256. Found: 0")
-        .hasMessageContaining("ackTimeout: a positive duration. Found: PT0S");
+        .hasMessageContaining("ackTimeout: a positive duration. Found: PT0S")
+        .hasMessageContaining("logGrouping: required");
+  }
+
+  @Test
+  void shouldGroupLogsByServiceNameAndStreamByHostWhenDefaulted() {
+    assertThat(OtlpReceiverConfig.defaults().logGrouping())
+        .isEqualTo(new LogGrouping("service.name", "otlp", "host.name"));
+  }
+
+  @Test
+  void shouldReportEveryViolationWhenLogGroupingIsWrong() {
+    assertThatThrownBy(() -> new LogGrouping("", " ", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("groupAttribute: a resource attribute key")
+        .hasMessageContaining("defaultGroup: 1..512 characters")
+        .hasMessageContaining("streamAttribute: a resource attribute key");
   }
 }

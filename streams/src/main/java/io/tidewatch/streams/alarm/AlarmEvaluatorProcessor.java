@@ -142,8 +142,7 @@ final class AlarmEvaluatorProcessor
     }
     state =
         state.withPeriods(
-            withSample(
-                state.periods(), periodStart, Aggregate.of(datapoint.value(), rule.statistic())));
+            withSample(state.periods(), periodStart, datapoint.sample(rule.statistic())));
     if (alreadyEvaluated) {
       // Late but within the allowed lateness: evaluate the last period again; it may correct it.
       state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);

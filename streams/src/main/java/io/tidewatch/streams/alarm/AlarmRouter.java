@@ -90,7 +90,8 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
               instance.get(),
               series.key(),
               point.timestamp().toEpochMilli(),
-              point.value());
+              point.value(),
+              point.distribution());
       context.forward(record.withKey(rule.instanceId(instance.get())).withValue(datapoint));
     }
   }
