@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.LoadResult;
 import io.tidewatch.rules.RuleLoader;
 import io.tidewatch.rules.RuleSet;
+import io.tidewatch.rules.alarm.PercentileSketch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -260,6 +263,71 @@ class AlarmTopologyTest {
         .extracting(c -> c.detail().state().value())
         .containsExactly(AlarmState.ALARM);
     assertThat(changes.get(0).detail().configuration().statistic()).isEqualTo("p99");
+  }
+
+  /** A histogram point as the OTLP receiver writes it: statistic set plus DDSketch encoding. */
+  private void sendHistogram(SeriesId series, Duration at, int fast, int slow) {
+    PercentileSketch sketch = PercentileSketch.empty();
+    for (int i = 0; i < fast + slow; i++) {
+      sketch = sketch.add(i < fast ? 20 : 900);
+    }
+    Distribution distribution =
+        new Distribution(
+            fast + slow,
+            fast * 20.0 + slow * 900.0,
+            fast > 0 ? 20 : 900,
+            slow > 0 ? 900 : 20,
+            Base64.getDecoder().decode(sketch.toBase64()));
+    metrics.pipeInput(
+        series.key(), MetricPoint.ofDistribution(series, T0.plus(at), distribution, "ms"));
+  }
+
+  @Test
+  void shouldAlarmOnTheP99OfHistogramPointsMergedAcrossSeries() {
+    start(
+        """
+        alarms:
+          - name: web-latency-p99
+            metric: {namespace: Host, name: cpu_utilization, dimensions: {service: web}}
+            statistic: p99
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 500
+        """);
+    // two hosts, one period: 1000 requests, 20 of them slow; each host alone has an average of 38
+    sendHistogram(WEB_A, Duration.ofSeconds(10), 490, 10);
+    sendHistogram(WEB_B, Duration.ofSeconds(20), 490, 10);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+
+    List<AlarmStateChange> changes = events.readValuesToList();
+
+    assertThat(changes)
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+    assertThat(changes.get(0).detail().state().reason()).contains("500.0");
+  }
+
+  @Test
+  void shouldStayOkWhenTheP99OfHistogramPointsIsBelowTheThreshold() {
+    start(
+        """
+        alarms:
+          - name: web-latency-p99
+            metric: {namespace: Host, name: cpu_utilization, dimensions: {service: web}}
+            statistic: p99
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 500
+        """);
+    // 1000 requests, 5 slow: the 99th percentile is fast although the maximum is 900
+    sendHistogram(WEB_A, Duration.ofSeconds(10), 995, 5);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.OK);
   }
 
   @Test
