@@ -4,8 +4,11 @@ import io.tidewatch.actions.console.AlarmConsoleWorker;
 import io.tidewatch.actions.core.ActionWorker;
 import io.tidewatch.actions.core.ActionWorkerConfig;
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.ingest.otlp.OtlpGrpcReceiver;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
+import io.tidewatch.ingest.otlp.OtlpSink;
+import io.tidewatch.model.log.LogEvent;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
@@ -17,6 +20,7 @@ import io.tidewatch.streams.rules.RuleWatcher;
 import io.tidewatch.streams.rules.RulesTopic;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +49,7 @@ final class AllInOne implements AutoCloseable {
    * @param bootstrapServers an existing cluster to use; empty starts the embedded broker
    * @param kafkaPort the embedded broker's port (0 = a free one)
    * @param otlpPort the OTLP/HTTP port (0 = a free one)
+   * @param otlpGrpcPort the OTLP/gRPC port (0 = a free one), on {@code otlpHost} too
    */
   record Config(
       Path dataDir,
@@ -52,6 +57,7 @@ final class AllInOne implements AutoCloseable {
       int kafkaPort,
       String otlpHost,
       int otlpPort,
+      int otlpGrpcPort,
       Optional<RuleFiles.Publication> rules,
       boolean demo,
       boolean dryRun,
@@ -65,7 +71,13 @@ final class AllInOne implements AutoCloseable {
 
   /** Where things are, for the start-up banner and for tests. */
   record Endpoints(
-      String bootstrapServers, boolean embedded, URI otlpMetrics, Path alarmLog, Path dataDir) {}
+      String bootstrapServers,
+      boolean embedded,
+      URI otlpMetrics,
+      URI otlpLogs,
+      String otlpGrpc,
+      Path alarmLog,
+      Path dataDir) {}
 
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final RuleRegistry rules = RuleRegistry.of(RuleSet.empty());
@@ -119,12 +131,31 @@ final class AllInOne implements AutoCloseable {
     Producer<String, MetricPoint> producer = metricsProducer(bootstrap, config.topics());
     parts.push(producer::close);
 
-    OtlpHttpReceiver receiver =
-        OtlpHttpReceiver.start(
-            OtlpReceiverConfig.defaults().withHost(config.otlpHost()).withPort(config.otlpPort()),
+    Producer<String, LogEvent> logsProducer = logsProducer(bootstrap, config.topics());
+    parts.push(logsProducer::close);
+    OtlpSink sink =
+        new OtlpSink(
             producer,
-            config.topics().metrics().name());
+            config.topics().metrics().name(),
+            logsProducer,
+            config.topics().logs().name());
+    OtlpReceiverConfig otlp = OtlpReceiverConfig.defaults().withHost(config.otlpHost());
+    OtlpHttpReceiver receiver =
+        listen(
+            () -> OtlpHttpReceiver.start(otlp.withPort(config.otlpPort()), sink),
+            "OTLP/HTTP",
+            config.otlpHost(),
+            config.otlpPort(),
+            "--otlp-port");
     parts.push(receiver);
+    OtlpGrpcReceiver grpcReceiver =
+        listen(
+            () -> OtlpGrpcReceiver.start(otlp.withPort(config.otlpGrpcPort()), sink),
+            "OTLP/gRPC",
+            config.otlpHost(),
+            config.otlpGrpcPort(),
+            "--otlp-grpc-port");
+    parts.push(grpcReceiver);
 
     AlarmStreams streams =
         AlarmStreams.start(
@@ -163,7 +194,57 @@ final class AllInOne implements AutoCloseable {
     }
     endpoints =
         new Endpoints(
-            bootstrap, config.bootstrapServers().isEmpty(), receiver.endpoint(), alarmLog, dataDir);
+            bootstrap,
+            config.bootstrapServers().isEmpty(),
+            receiver.endpoint(),
+            receiver.logsEndpoint(),
+            grpcReceiver.target(),
+            alarmLog,
+            dataDir);
+  }
+
+  /** Starts a receiver; a taken port is a usage error that names the option to change. */
+  private interface Listener<T> {
+    T start() throws IOException;
+  }
+
+  private static <T> T listen(
+      Listener<T> listener, String what, String host, int port, String option) throws IOException {
+    try {
+      return listener.start();
+    } catch (BindException e) {
+      throw new OneLineErrors.UsageException(
+          "port "
+              + port
+              + " on "
+              + host
+              + " is already in use ("
+              + what
+              + "): stop what holds it, or choose another with "
+              + option
+              + " PORT ("
+              + option
+              + " 0 picks a free one)");
+    }
+  }
+
+  private static Producer<String, LogEvent> logsProducer(String bootstrap, Topics topics) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.CLIENT_ID_CONFIG,
+            topics.prefix() + "otlp-logs-receiver"),
+        new StringSerializer(),
+        topics.logs().codec().serializer());
   }
 
   private static Producer<String, MetricPoint> metricsProducer(String bootstrap, Topics topics) {

@@ -23,7 +23,8 @@ final class Banner {
         endpoints.embedded()
             ? " (embedded broker, data in " + endpoints.dataDir().resolve("kafka") + ")"
             : " (external cluster)");
-    out.printf("  OTLP/HTTP        %s%n", endpoints.otlpMetrics());
+    out.printf("  OTLP/HTTP        %s  %s%n", endpoints.otlpMetrics(), endpoints.otlpLogs());
+    out.printf("  OTLP/gRPC        %s (metrics and logs)%n", endpoints.otlpGrpc());
     out.printf(
         "  Rules            %s (%d alarm%s in force%s)%n",
         rulesDir.map(Path::toString).orElse("as last applied"),

@@ -57,7 +57,8 @@ final class UpCommand implements Callable<Integer> {
       names = "--otlp-host",
       paramLabel = "HOST",
       defaultValue = "127.0.0.1",
-      description = "Interface of the OTLP/HTTP receiver (default: ${DEFAULT-VALUE}).")
+      description =
+          "Interface of the OTLP/HTTP and OTLP/gRPC receivers (default: ${DEFAULT-VALUE}).")
   String otlpHost;
 
   @Option(
@@ -67,6 +68,15 @@ final class UpCommand implements Callable<Integer> {
       description =
           "Port of the OTLP/HTTP receiver; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int otlpPort;
+
+  @Option(
+      names = "--otlp-grpc-port",
+      paramLabel = "PORT",
+      defaultValue = "4317",
+      description =
+          "Port of the OTLP/gRPC receiver (metrics and logs), on --otlp-host; 0 picks a free one"
+              + " (default: ${DEFAULT-VALUE}).")
+  int otlpGrpcPort;
 
   @Option(
       names = "--rules",
@@ -101,6 +111,7 @@ final class UpCommand implements Callable<Integer> {
             kafkaPort,
             otlpHost,
             otlpPort,
+            otlpGrpcPort,
             RuleFiles.forUp(rules, demo),
             demo,
             dryRun,

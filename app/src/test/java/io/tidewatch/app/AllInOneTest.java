@@ -68,6 +68,7 @@ class AllInOneTest {
             0,
             "127.0.0.1",
             0,
+            0,
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
             false,

@@ -151,6 +151,27 @@ class CliTest {
   }
 
   @Test
+  void shouldExitWithUsageErrorNamingTheOptionWhenTheOtlpGrpcPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run run =
+          run(
+              "up",
+              "--kafka-port",
+              "0",
+              "--otlp-port",
+              "0",
+              "--otlp-grpc-port",
+              String.valueOf(taken.getLocalPort()),
+              "--data-dir",
+              dir.toString());
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+      assertThat(run.err())
+          .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use (OTLP/gRPC)")
+          .contains("--otlp-grpc-port 0");
+    }
+  }
+
+  @Test
   void shouldPrintEveryErrorWithPositionAndExitOneWhenRuleFilesAreBad() throws Exception {
     Files.writeString(
         dir.resolve("web.yaml"),

@@ -93,7 +93,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       workers.shutdownNow();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      if (isBindFailure(e)) {
         BindException named =
             new BindException(
                 "cannot listen for OTLP/gRPC on "
@@ -116,6 +116,22 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         sink.metricsTopic(),
         sink.takesLogs() ? " and " + sink.logsTopic() : "");
     return new OtlpGrpcReceiver(server, workers, target);
+  }
+
+  /**
+   * Whether the server could not bind: Netty reports a taken port as a {@code BindException}, or
+   * with its native transport as an {@code IOException} "Failed to bind" caused by a native error.
+   */
+  private static boolean isBindFailure(IOException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof BindException
+          || message.contains("Failed to bind")
+          || message.contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The bound port (the free one picked when the configured port was 0). */

@@ -1,0 +1,288 @@
+package io.tidewatch.bench;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
+import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
+import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.tools.ProducerPerformance;
+
+/**
+ * Issue benchmark (ingest): OTLP/HTTP datapoints/s accepted into {@code tw.metrics} — protobuf
+ * requests of 1,000 gauge points each, 8 concurrent clients, every request answered 200 only once
+ * Kafka acknowledged its points — side by side with Kafka's own {@code ProducerPerformance}
+ * (100-byte records, as fast as it can) on the same embedded broker, with the same producer
+ * settings as the receiver's (acks=all, idempotence, lz4, linger.ms=5, batch.size=256 KiB) and a
+ * topic with as many partitions as {@code tw.metrics}.
+ *
+ * <p>Usage: {@code bench/run OtlpIngestThroughput [points] [clients]}; default 2,000,000 points
+ * (and as many ProducerPerformance records), 8 clients. A tenth of the points go first as warm-up,
+ * not measured.
+ */
+public final class OtlpIngestThroughput {
+
+  private static final int POINTS_PER_REQUEST = 1_000;
+  private static final int METRICS = 100;
+  private static final int BODIES_PER_CLIENT = 16;
+
+  public static void main(String[] args) throws Exception {
+    long points = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    Path dir = Files.createTempDirectory("tidewatch-bench-otlp-");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(EmbeddedBroker.Settings.of(dir, 0))) {
+      Topics topics = new Topics("bench.");
+      int partitions;
+      try (Admin admin = Admin.create(broker.clientConfig())) {
+        new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+        partitions =
+            admin
+                .describeTopics(List.of(topics.metrics().name()))
+                .allTopicNames()
+                .get()
+                .get(topics.metrics().name())
+                .partitions()
+                .size();
+        admin.createTopics(List.of(new NewTopic("bench.perf", partitions, (short) 1))).all().get();
+      }
+      System.out.println(BenchEnvironment.describe());
+
+      double reference = producerPerformance(broker.bootstrapServers(), points);
+      double otlp = otlp(broker, topics, points, clients);
+      System.out.printf(
+          "ratio OTLP/HTTP datapoints/s / ProducerPerformance records/s = %.2f%n",
+          otlp / reference);
+    }
+  }
+
+  private static Map<String, Object> producerSettings(String bootstrap) {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+        "lz4",
+        ProducerConfig.LINGER_MS_CONFIG,
+        5,
+        ProducerConfig.BATCH_SIZE_CONFIG,
+        256 * 1024);
+  }
+
+  /** Runs Kafka's ProducerPerformance in this JVM and returns its records/s. */
+  private static double producerPerformance(String bootstrap, long records) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--topic",
+            "bench.perf",
+            "--num-records",
+            Long.toString(records),
+            "--record-size",
+            "100",
+            "--throughput",
+            "-1",
+            "--producer-props"));
+    producerSettings(bootstrap).forEach((key, value) -> args.add(key + "=" + value));
+    PrintStream console = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      ProducerPerformance.main(args.toArray(String[]::new));
+    } finally {
+      System.setOut(console);
+    }
+    String output = captured.toString(StandardCharsets.UTF_8);
+    String[] lines = output.strip().split("\n");
+    String summary = lines[lines.length - 1];
+    Matcher rate = Pattern.compile("([0-9.]+) records/sec").matcher(summary);
+    if (!rate.find()) {
+      throw new IllegalStateException("no records/sec in ProducerPerformance's output: " + output);
+    }
+    double recordsPerSecond = Double.parseDouble(rate.group(1));
+    System.out.printf(
+        "ProducerPerformance (100-byte records, %,d records): %,.0f records/s — %s%n",
+        records, recordsPerSecond, summary.strip());
+    return recordsPerSecond;
+  }
+
+  private static double otlp(EmbeddedBroker broker, Topics topics, long points, int clients)
+      throws Exception {
+    long requests = Math.max(clients, points / POINTS_PER_REQUEST);
+    long warmUp = Math.max(clients, requests / 10);
+    byte[][][] bodies = new byte[clients][BODIES_PER_CLIENT][];
+    Instant base = Instant.now().minus(Duration.ofHours(1));
+    for (int client = 0; client < clients; client++) {
+      for (int i = 0; i < BODIES_PER_CLIENT; i++) {
+        bodies[client][i] = body(client, base.plusSeconds(i)).toByteArray();
+      }
+    }
+    System.out.printf(
+        "OTLP request body: %,d bytes of protobuf for %,d points%n",
+        bodies[0][0].length, POINTS_PER_REQUEST);
+    try (Producer<String, MetricPoint> producer =
+            new KafkaProducer<>(
+                producerSettings(broker.bootstrapServers()),
+                new StringSerializer(),
+                topics.metrics().codec().serializer());
+        OtlpHttpReceiver receiver =
+            OtlpHttpReceiver.start(
+                OtlpReceiverConfig.defaults().withPort(0).withWorkerThreads(clients),
+                producer,
+                topics.metrics().name())) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      send(http, receiver.endpoint(), bodies, warmUp);
+      long before = endOffset(broker, topics);
+      long start = System.nanoTime();
+      long accepted = send(http, receiver.endpoint(), bodies, requests);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long written = endOffset(broker, topics) - before;
+      if (written != accepted) {
+        throw new IllegalStateException(
+            "the receiver answered 200 for " + accepted + " points but wrote " + written);
+      }
+      double rate = accepted / seconds;
+      System.out.printf(
+          "OTLP/HTTP (%d clients, %,d points per request, protobuf): %,.0f datapoints/s"
+              + " (%,d points in %.1f s, all on %s)%n",
+          clients, POINTS_PER_REQUEST, rate, accepted, seconds, topics.metrics().name());
+      return rate;
+    }
+  }
+
+  /** Sends {@code requests} requests over the clients; returns the points accepted. */
+  private static long send(HttpClient http, URI endpoint, byte[][][] bodies, long requests)
+      throws Exception {
+    int clients = bodies.length;
+    AtomicLong next = new AtomicLong();
+    AtomicLong accepted = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int client = 0; client < clients; client++) {
+        byte[][] mine = bodies[client];
+        running.add(
+            pool.submit(
+                () -> {
+                  long n;
+                  while ((n = next.getAndIncrement()) < requests) {
+                    HttpResponse<byte[]> response =
+                        http.send(
+                            HttpRequest.newBuilder(endpoint)
+                                .header("Content-Type", "application/x-protobuf")
+                                .POST(
+                                    HttpRequest.BodyPublishers.ofByteArray(
+                                        mine[(int) (n % mine.length)]))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    if (response.statusCode() != 200
+                        || ExportMetricsServiceResponse.parseFrom(response.body())
+                            .hasPartialSuccess()) {
+                      throw new IllegalStateException(
+                          "request answered "
+                              + response.statusCode()
+                              + ": "
+                              + new String(response.body(), StandardCharsets.UTF_8));
+                    }
+                    accepted.addAndGet(POINTS_PER_REQUEST);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> client : running) {
+        client.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return accepted.get();
+  }
+
+  /** 1,000 gauge points: 100 metrics × 10 values of a point attribute, from host h{client}. */
+  private static ExportMetricsServiceRequest body(int client, Instant time) {
+    long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    ScopeMetrics.Builder scope = ScopeMetrics.newBuilder();
+    int perMetric = POINTS_PER_REQUEST / METRICS;
+    for (int metric = 0; metric < METRICS; metric++) {
+      Gauge.Builder gauge = Gauge.newBuilder();
+      for (int i = 0; i < perMetric; i++) {
+        gauge.addDataPoints(
+            NumberDataPoint.newBuilder()
+                .setTimeUnixNano(nanos)
+                .setAsDouble((metric * 7 + i) % 100)
+                .addAttributes(attr("cpu", Integer.toString(i))));
+      }
+      scope.addMetrics(
+          Metric.newBuilder().setName("bench.metric." + metric).setUnit("%").setGauge(gauge));
+    }
+    return ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(attr("service.name", "bench"))
+                        .addAttributes(attr("host.name", "h" + client)))
+                .addScopeMetrics(scope))
+        .build();
+  }
+
+  private static KeyValue attr(String key, String value) {
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  private static long endOffset(EmbeddedBroker broker, Topics topics) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            broker.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.metrics().name()).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}
