@@ -253,6 +253,8 @@ class NotificationsEndToEndTest {
                 prefix,
                 "--otlp-port",
                 "0",
+                "--otlp-grpc-port",
+                "0",
                 "--data-dir",
                 dir.resolve("data").toString(),
                 "--rules",

@@ -166,6 +166,8 @@ class ProcessorCrashTest {
             PREFIX,
             "--otlp-port",
             "0",
+            "--otlp-grpc-port",
+            "0",
             "--data-dir",
             dir.resolve("processor").toString(),
             "--rules",
