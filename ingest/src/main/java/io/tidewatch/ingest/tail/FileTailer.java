@@ -3,6 +3,7 @@ package io.tidewatch.ingest.tail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class FileTailer implements AutoCloseable {
       try {
         head = Heads.read(path, config.fingerprintBytes());
         size = Files.size(path);
-      } catch (NoSuchFileException e) {
+      } catch (NoSuchFileException | AccessDeniedException e) {
         continue;
       }
       Optional<FilePosition> moved =
@@ -227,7 +228,7 @@ public final class FileTailer implements AutoCloseable {
       try {
         head = Heads.read(path, config.fingerprintBytes());
         size = Files.size(path);
-      } catch (NoSuchFileException e) {
+      } catch (NoSuchFileException | AccessDeniedException e) {
         continue;
       }
       Fingerprint fingerprint = position.identity().fingerprint();
@@ -262,6 +263,9 @@ public final class FileTailer implements AutoCloseable {
               config.fingerprintBytes(),
               now);
     } catch (NoSuchFileException e) {
+      return;
+    } catch (AccessDeniedException e) {
+      LOG.warn("cannot read {}: permission denied; trying again at the next scan", path);
       return;
     }
     if (!fileKey(path).map(fileKey::equals).orElse(false)) {

@@ -14,9 +14,11 @@ public final class Fingerprint {
   public static final Fingerprint EMPTY = new Fingerprint(new byte[0]);
 
   private final byte[] head;
+  private final String encoded;
 
   private Fingerprint(byte[] head) {
     this.head = head;
+    this.encoded = Base64.getEncoder().encodeToString(head);
   }
 
   /** The fingerprint of the first {@code length} bytes of {@code head}. */
@@ -49,7 +51,7 @@ public final class Fingerprint {
 
   /** Base64, the form kept in positions. */
   public String encode() {
-    return Base64.getEncoder().encodeToString(head);
+    return encoded;
   }
 
   /**
