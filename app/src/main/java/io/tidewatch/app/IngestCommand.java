@@ -127,6 +127,10 @@ final class IngestCommand implements Callable<Integer> {
     Topics topics = kafka.topics();
     Map<String, String> connector = connectorConfig(topics);
     Map<String, String> worker = workerConfig(topics);
+    if (!"enabled".equals(worker.get("exactly.once.source.support"))) {
+      // -W exactly.once.source.support=disabled: at-least-once, duplicates possible on a crash.
+      connector.remove("exactly.once.support");
+    }
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
