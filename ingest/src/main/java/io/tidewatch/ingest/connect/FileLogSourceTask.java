@@ -1,5 +1,6 @@
 package io.tidewatch.ingest.connect;
 
+import io.tidewatch.ingest.parse.ParseStats;
 import io.tidewatch.ingest.tail.FilePosition;
 import io.tidewatch.ingest.tail.FileTailer;
 import io.tidewatch.ingest.tail.SavedPositions;
@@ -27,6 +28,11 @@ public final class FileLogSourceTask extends SourceTask {
 
   private final Object tailerLock = new Object();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private static final long REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  private final ParseStats stats = new ParseStats();
+  private String lastReport = "";
+  private long nextReportNanos = System.nanoTime() + REPORT_EVERY_NANOS;
   private FileLogSourceConfig config;
   private FileTailer tailer;
   private LineRecords records;
@@ -45,7 +51,8 @@ public final class FileLogSourceTask extends SourceTask {
             config.logGroup(),
             config.logStream(),
             config.topics(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            stats);
     tailer = new FileTailer(config.tailerConfig(), savedPositions(context.offsetStorageReader()));
     LOG.info(
         "tailing {} as {} into {} (log group {})",
@@ -89,6 +96,7 @@ public final class FileLogSourceTask extends SourceTask {
         throw new ConnectException("cannot read the tailed files: " + e.getMessage(), e);
       }
     }
+    report(false);
     if (lines.isEmpty()) {
       stopped.await(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
       return null;
@@ -100,9 +108,31 @@ public final class FileLogSourceTask extends SourceTask {
     return batch;
   }
 
+  /** Lines parsed and rejected by reason, in the log: every minute when it changed, and at stop. */
+  private void report(boolean always) {
+    long now = System.nanoTime();
+    if (!always && now - nextReportNanos < 0) {
+      return;
+    }
+    nextReportNanos = now + REPORT_EVERY_NANOS;
+    String summary = stats.summary();
+    if (always || !summary.equals(lastReport)) {
+      LOG.info("lines of {}: {}", config.logGroup(), summary);
+      lastReport = summary;
+    }
+  }
+
+  /** What was parsed and rejected (by reason) since the task started. */
+  ParseStats stats() {
+    return stats;
+  }
+
   @Override
   public void stop() {
     stopped.countDown();
+    if (config != null) {
+      report(true);
+    }
     synchronized (tailerLock) {
       if (tailer != null) {
         try {

@@ -3,6 +3,7 @@ package io.tidewatch.ingest.connect;
 import io.tidewatch.ingest.parse.LogEvents;
 import io.tidewatch.ingest.parse.LogParser;
 import io.tidewatch.ingest.parse.ParseResult;
+import io.tidewatch.ingest.parse.ParseStats;
 import io.tidewatch.ingest.parse.Parsed;
 import io.tidewatch.ingest.parse.RejectReason;
 import io.tidewatch.ingest.parse.Rejected;
@@ -45,15 +46,22 @@ final class LineRecords {
   private final String logsTopic;
   private final String dlqTopic;
   private final Clock clock;
+  private final ParseStats stats;
 
   LineRecords(
-      LogParser parser, String logGroup, Optional<String> logStream, Topics topics, Clock clock) {
+      LogParser parser,
+      String logGroup,
+      Optional<String> logStream,
+      Topics topics,
+      Clock clock,
+      ParseStats stats) {
     this.parser = parser;
     this.logGroup = logGroup;
     this.logStream = logStream;
     this.logsTopic = topics.logs().name();
     this.dlqTopic = topics.dlq("ingest").name();
     this.clock = clock;
+    this.stats = stats;
   }
 
   SourceRecord toRecord(TailedLine line) {
@@ -75,6 +83,7 @@ final class LineRecords {
                     + line.bytes().length
                     + " bytes (cut)")
             : parser.parse(line.bytes());
+    stats.record(result);
     Instant now = clock.instant();
     if (result instanceof Parsed) {
       LogEvent event = LogEvents.toEvent(logGroup, stream, line.bytes(), result, now);

@@ -2,6 +2,7 @@ package io.tidewatch.ingest.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidewatch.ingest.parse.RejectReason;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.log.LogEvent;
 import java.io.IOException;
@@ -106,6 +107,10 @@ class FileLogSourceConnectorTest {
     assertThat(new String((byte[]) binary.value(), StandardCharsets.UTF_8))
         .isEqualTo("\u0000binary");
 
+    assertThat(lastTask.stats().parsed()).isEqualTo(1);
+    assertThat(lastTask.stats().rejected(RejectReason.NUL)).isEqualTo(1);
+    assertThat(lastTask.stats().rejected(RejectReason.TOO_LONG)).isEqualTo(1);
+
     SourceRecord tooLong = records.get(2);
     assertThat(tooLong.headers().lastWithName("tw.reason").value()).isEqualTo("TOO_LONG");
     assertThat((byte[]) tooLong.value()).hasSize(99);
@@ -126,8 +131,11 @@ class FileLogSourceConnectorTest {
   }
 
   /** Starts a task, polls until it has nothing more, commits the offsets, stops it. */
-  private static List<SourceRecord> pollAll(Map<String, String> config, InMemoryOffsets offsets) {
+  private FileLogSourceTask lastTask;
+
+  private List<SourceRecord> pollAll(Map<String, String> config, InMemoryOffsets offsets) {
     FileLogSourceTask task = new FileLogSourceTask();
+    lastTask = task;
     task.initialize(
         new SourceTaskContext() {
           @Override

@@ -110,6 +110,20 @@ class FileTailerTest {
   }
 
   @Test
+  void shouldHandOutTheLastLineWithoutNewlineWhenARotatedFileIsClosed() throws IOException {
+    Path log = dir.resolve("app.log");
+    append(log, "complete\nno newline at the end");
+    try (FileTailer tailer = new FileTailer(config(log.toString()), SavedPositions.NONE)) {
+      assertThat(texts(drain(tailer))).containsExactly("complete");
+      Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
+      List<TailedLine> last = drain(tailer);
+      assertThat(texts(last)).containsExactly("no newline at the end");
+      assertThat(last.get(0).position().offset()).isEqualTo(Files.size(dir.resolve("app.log.1")));
+      assertThat(tailer.positions()).isEmpty();
+    }
+  }
+
+  @Test
   void shouldFindARenamedFileBesideTheGlobAfterARestart() throws IOException {
     Path log = dir.resolve("app.log");
     append(log, "1\n2\n3\n");
