@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       UpCommand.class,
       TailCommand.class,
+      IngestCommand.class,
       RulesCommand.class,
       SilenceCommand.class,
       CommandLine.HelpCommand.class
