@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       RulesCommand.class,
       SilenceCommand.class,
+      LogsCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Tidewatch implements Runnable {
