@@ -198,6 +198,8 @@ final class LogsCommand implements Runnable {
               Map.of(
                   AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                   kafka.bootstrapServers(),
+                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  10_000,
                   AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                   15_000))) {
         admin.describeTopics(needed).allTopicNames().get(20, TimeUnit.SECONDS);
