@@ -263,7 +263,9 @@ public final class AgentConfigLoader {
     Map<String, Node> fields = new LinkedHashMap<>();
     for (NodeTuple tuple : node.getValue()) {
       String key = text(tuple.getKeyNode());
-      if (!known.contains(key)) {
+      if (fields.containsKey(key)) {
+        problem(tuple.getKeyNode(), "duplicate key '" + key + "'");
+      } else if (!known.contains(key)) {
         problem(
             tuple.getKeyNode(),
             "unknown key '"
