@@ -46,30 +46,25 @@ public final class LogImporter {
 
   /**
    * Producer settings for bulk loading: lz4, 256 KiB batches, 5 ms linger, idempotent (no
-   * duplicates from retries), all replicas acknowledging.
+   * duplicates from retries), all replicas acknowledging. Records keep their key (log group and
+   * stream) but are spread over every partition ({@code partitioner.ignore.keys}): a backfill has
+   * no order to keep beyond each event's own timestamp, and one partition per file would cap the
+   * import at what one partition takes.
    */
   public static Map<String, Object> producerConfig(String bootstrapServers) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-        StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-        ByteArraySerializer.class.getName(),
-        ProducerConfig.COMPRESSION_TYPE_CONFIG,
-        "lz4",
-        ProducerConfig.BATCH_SIZE_CONFIG,
-        256 * 1024,
-        ProducerConfig.LINGER_MS_CONFIG,
-        5,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-        true,
-        ProducerConfig.ACKS_CONFIG,
-        "all",
-        ProducerConfig.BUFFER_MEMORY_CONFIG,
-        64L * 1024 * 1024,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG,
-        30_000);
+    return Map.ofEntries(
+        Map.entry(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG, true),
+        Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()),
+        Map.entry(
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
+        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+        Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
+        Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+        Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024),
+        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
   }
 
   /**
