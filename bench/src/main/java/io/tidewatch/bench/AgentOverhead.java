@@ -26,12 +26,14 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Issue benchmark: the agent's overhead at a 10 s interval — CPU as a share of one core and heap —
- * measured on a child JVM that runs only the agent ({@code -Xmx64m}): host metrics every 10 s and
- * one nginx access log followed, to which the parent appends 20 lines a second. CPU is the child's
- * user + system time from {@code /proc/PID/stat} (every thread: GC and JIT included) over the run
- * after a warm-up; heap is the peak of the heap pools reported by the child at the end.
+ * measured on a child JVM that runs only the agent: host metrics every 10 s and one nginx access
+ * log followed, to which the parent appends 20 lines a second. CPU is the child's user + system
+ * time from {@code /proc/PID/stat} (every thread: GC and JIT included) over the run after a
+ * warm-up; heap is the peak of the heap pools reported by the child at the end.
  *
- * <p>Usage: {@code bench/run AgentOverhead [seconds]} (default 120 measured, after 20 s warm-up).
+ * <p>Usage: {@code bench/run AgentOverhead [seconds [JVM flags of the agent...]]} (default 120 s
+ * measured after a 20 s warm-up, flags {@code -Xmx64m}); e.g. {@code bench/run AgentOverhead 300
+ * -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} for a small-daemon JVM.
  */
 public final class AgentOverhead {
 
@@ -48,6 +50,8 @@ public final class AgentOverhead {
       return;
     }
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 120;
+    List<String> jvmFlags =
+        args.length > 1 ? List.of(args).subList(1, args.length) : List.of("-Xmx64m");
     Path dir = Files.createTempDirectory("tidewatch-agent-bench-");
     Path log = dir.resolve("access.log");
     Files.writeString(log, "");
@@ -70,16 +74,19 @@ public final class AgentOverhead {
           """
               .formatted(broker.bootstrapServers(), dir.resolve("spool"), log));
       long total = WARM_UP.toSeconds() + seconds;
+      List<String> command = new java.util.ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmFlags);
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              AgentOverhead.class.getName(),
+              "--child",
+              config.toString(),
+              Long.toString(total)));
       Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx64m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  AgentOverhead.class.getName(),
-                  "--child",
-                  config.toString(),
-                  Long.toString(total))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("child.out").toFile())
               .start();
@@ -125,8 +132,9 @@ public final class AgentOverhead {
           output.lines().filter(line -> line.startsWith("heap")).findFirst().orElse("heap: n/a");
       System.out.printf(
           Locale.ROOT,
-          "agent at a 10 s interval, one log at 20 lines/s: CPU %.2f%% of one core over %.0f s"
-              + " (target < 2%%); %s (target < 64 MiB); %,d lines written%n",
+          "agent at a 10 s interval, one log at 20 lines/s, JVM %s: CPU %.2f%% of one core over"
+              + " %.0f s (target < 2%%); %s (target < 64 MiB); %,d lines written%n",
+          String.join(" ", jvmFlags),
           100 * cpuSeconds / wallSeconds,
           wallSeconds,
           heap,
@@ -158,7 +166,7 @@ public final class AgentOverhead {
       long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       out.printf(
           Locale.ROOT,
-          "heap peak %.1f MiB (sum of pool peaks), %.1f MiB live after GC, -Xmx64m%n",
+          "heap peak %.1f MiB (sum of pool peaks), %.1f MiB live after GC%n",
           peak / 1048576.0,
           afterGc / 1048576.0);
       out.flush();

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
 
-  static final long LOG_POLL_MILLIS = 250;
+  static final long LOG_POLL_MILLIS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;

@@ -67,7 +67,7 @@ public final class Shipper implements AutoCloseable {
         Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
         Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
         Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 20),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 100),
         Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024),
         Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024),
         Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000),
