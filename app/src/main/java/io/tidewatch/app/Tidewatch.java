@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       RulesCommand.class,
       SilenceCommand.class,
+      LogsCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Tidewatch implements Runnable {

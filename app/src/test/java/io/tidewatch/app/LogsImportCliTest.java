@@ -1,0 +1,296 @@
+package io.tidewatch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.codec.Codecs;
+import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.Topics;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tidewatch logs import} against the embedded broker, with golden counts. */
+@ExtendWith(io.tidewatch.testkit.EmbeddedKafkaExtension.class)
+class LogsImportCliTest {
+
+  private static final DateTimeFormatter NGINX_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
+  private static final Instant FIRST = Instant.parse("2026-03-01T10:00:00Z");
+
+  private static String bootstrap;
+  private static EmbeddedBroker kafka;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start(EmbeddedBroker broker) {
+    bootstrap = broker.bootstrapServers();
+    kafka = broker;
+  }
+
+  private static Topics topics(String prefix) throws Exception {
+    Topics topics = new Topics(prefix);
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+    }
+    return topics;
+  }
+
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = Tidewatch.commandLine();
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    int exitCode = command.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  private static String nginxLine(int i) {
+    return "10.0.%d.%d - - [%s] \"GET /item/%d?x=1 HTTP/1.1\" %d %d \"-\" \"curl/8.0\""
+        .formatted(
+            i / 250,
+            i % 250,
+            NGINX_TIME.format(FIRST.plusSeconds(i)),
+            i,
+            i % 10 == 0 ? 404 : 200,
+            100 + i);
+  }
+
+  @Test
+  void shouldImportPlainAndGzipFilesTimedByTheLineAndSendRejectedLinesToTheDlq() throws Exception {
+    Topics topics = topics("import1.");
+    List<String> plain = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      plain.add(nginxLine(i));
+      if (i == 10) {
+        plain.add("this is not an access log line");
+      }
+      if (i == 20) {
+        plain.add("");
+      }
+      if (i == 30) {
+        plain.add(nginxLine(5000).replace("curl", "cu\0rl"));
+      }
+    }
+    Path access = dir.resolve("access.log");
+    Files.write(access, plain);
+    Path rotated = dir.resolve("access.log.2.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(rotated))) {
+      for (int i = 1000; i < 1500; i++) {
+        out.write((nginxLine(i) + "\r\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    Run run =
+        run(
+            "logs",
+            "import",
+            access.toString(),
+            rotated.toString(),
+            "--log-group",
+            "/nginx/access",
+            "--format",
+            "nginx",
+            "--quiet",
+            "--topic-prefix",
+            "import1.",
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("imported 2 files (1503 lines")
+        .contains("into import1.logs, log group /nginx/access")
+        .contains("parsed 1500, rejected 3 (EMPTY 1, NUL 1, NO_MATCH 1)")
+        .contains("rejected lines are in import1.dlq.ingest");
+
+    List<ConsumerRecord<String, byte[]>> events = readAll(topics.logs().name(), 1500);
+    assertThat(events).hasSize(1500);
+    Map<Long, LogEvent> byItem = new TreeMap<>();
+    for (ConsumerRecord<String, byte[]> record : events) {
+      LogEvent event = Codecs.LOG_EVENT.decode(record);
+      assertThat(event.parseError()).isNull();
+      String path = (String) event.fields().get("path");
+      long item = Long.parseLong(path.substring("/item/".length(), path.indexOf('?')));
+      assertThat(event.timestamp()).isEqualTo(FIRST.plusSeconds(item));
+      byItem.put(item, event);
+    }
+    assertThat(byItem).hasSize(1500);
+    LogEvent tenth = byItem.get(10L);
+    assertThat(tenth.logGroup()).isEqualTo("/nginx/access");
+    assertThat(tenth.logStream()).isEqualTo("access.log");
+    assertThat(tenth.fields())
+        .containsEntry("method", "GET")
+        .containsEntry("status", 404L)
+        .containsEntry("bytes", 110L)
+        .containsEntry("remoteIP", "10.0.0.10")
+        .containsEntry("referrer", null);
+    LogEvent fromGzip = byItem.get(1234L);
+    assertThat(fromGzip.logStream()).isEqualTo("access.log.2.gz");
+    assertThat(fromGzip.message()).isEqualTo(nginxLine(1234));
+
+    List<ConsumerRecord<String, byte[]>> rejected = readAll(topics.dlq("ingest").name(), 3);
+    assertThat(rejected)
+        .extracting(record -> header(record, "tw.reason") + "@" + header(record, "tw.source.line"))
+        .containsExactlyInAnyOrder("NO_MATCH@12", "EMPTY@23", "NUL@34");
+    ConsumerRecord<String, byte[]> noMatch =
+        rejected.stream().filter(r -> header(r, "tw.reason").equals("NO_MATCH")).findFirst().get();
+    assertThat(new String(noMatch.value(), StandardCharsets.UTF_8))
+        .isEqualTo("this is not an access log line");
+    assertThat(header(noMatch, "tw.source.file")).isEqualTo(access.toString());
+    assertThat(header(noMatch, "tw.log.group")).isEqualTo("/nginx/access");
+    assertThat(header(noMatch, "tw.format")).isEqualTo("nginx");
+  }
+
+  @Test
+  void shouldExitZeroWhenEveryFlowLogLineOfACustomFormatParses() throws Exception {
+    Topics topics = topics("import2.");
+    String fields = "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${bytes} ${start} ${end} ${action}";
+    List<String> lines = new ArrayList<>();
+    lines.add("version vpc-id srcaddr dstaddr bytes start end action");
+    for (int i = 0; i < 200; i++) {
+      lines.add(
+          "5 vpc-0abc 10.1.0.%d 10.1.1.1 %d %d %d ACCEPT"
+              .formatted(i % 200, 1000 + i, 1772359200 + i, 1772359260 + i));
+    }
+    Path file = dir.resolve("flows.log");
+    Files.write(file, lines.subList(1, lines.size()));
+
+    Run run =
+        run(
+            "logs",
+            "import",
+            file.toString(),
+            "--log-group",
+            "/vpc/flows",
+            "--format",
+            "vpc-flow",
+            "--fields",
+            fields,
+            "--quiet",
+            "--topic-prefix",
+            "import2.",
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("parsed 200, rejected 0");
+    List<ConsumerRecord<String, byte[]>> events = readAll(topics.logs().name(), 200);
+    assertThat(events).hasSize(200);
+    LogEvent first =
+        events.stream()
+            .map(Codecs.LOG_EVENT::decode)
+            .filter(e -> "10.1.0.0".equals(e.fields().get("srcAddr")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(first.fields())
+        .containsEntry("vpcId", "vpc-0abc")
+        .containsEntry("bytes", 1000L)
+        .containsEntry("action", "ACCEPT");
+    assertThat(first.timestamp()).isEqualTo(Instant.ofEpochSecond(1772359200));
+  }
+
+  @Test
+  void shouldExitTwoOnUsageErrorsWithAClearMessage() throws Exception {
+    Path file = dir.resolve("a.log");
+    Files.writeString(file, "x\n");
+    Run missing =
+        run("logs", "import", "nope.log", "--log-group", "g", "--format", "raw", "--quiet");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.log: no such file");
+
+    Run wrongOption =
+        run(
+            "logs",
+            "import",
+            file.toString(),
+            "--log-group",
+            "g",
+            "--format",
+            "nginx",
+            "--fields",
+            "${version}");
+    assertThat(wrongOption.exitCode()).isEqualTo(2);
+    assertThat(wrongOption.err()).contains("--fields is the custom format of VPC flow logs");
+
+    Run unknown = run("logs", "import", file.toString(), "--log-group", "g", "--format", "ngnix");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown log format 'ngnix' (did you mean 'nginx'?)");
+
+    Run noTopics =
+        run(
+            "logs",
+            "import",
+            file.toString(),
+            "--log-group",
+            "g",
+            "--format",
+            "raw",
+            "--topic-prefix",
+            "nosuchprefix.",
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(noTopics.exitCode()).isEqualTo(2);
+    assertThat(noTopics.err()).contains("must exist on " + bootstrap);
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String key) {
+    var header = record.headers().lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Every record of the topic, reading until {@code expected} arrived or 30 s passed. */
+  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      // Anything beyond the expected count would be a duplicate: read a little longer.
+      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      return records;
+    }
+  }
+}
