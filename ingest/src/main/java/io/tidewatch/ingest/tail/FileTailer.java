@@ -102,6 +102,27 @@ public final class FileTailer implements AutoCloseable {
     return lines;
   }
 
+  /**
+   * Skips what the files matching the globs hold now, so that only lines written from now on are
+   * handed out (files that appear later are read from their start). For a first start without saved
+   * positions, where the backlog is not wanted; call it before the first {@link #poll}. A line
+   * being written at that moment is read whole: each file is skipped to just after its last {@code
+   * \n} (or to its end when none is found in the last {@value #READ_BUFFER_BYTES} bytes).
+   *
+   * @throws IllegalStateException after the first poll
+   */
+  public void startAtEnd() throws IOException {
+    if (started) {
+      throw new IllegalStateException("startAtEnd() must come before the first poll");
+    }
+    long now = System.nanoTime();
+    scan(now);
+    nextScanNanos = now + config.scanInterval().toNanos();
+    for (TrackedFile file : tracked.values()) {
+      file.skipToLastLineEnd(buffer);
+    }
+  }
+
   /** The position of every file being followed. */
   public List<FilePosition> positions() {
     return tracked.values().stream().map(TrackedFile::position).toList();

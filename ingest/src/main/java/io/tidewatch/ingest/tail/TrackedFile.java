@@ -126,6 +126,37 @@ final class TrackedFile implements AutoCloseable {
     fingerprint = Fingerprint.of(head, head.length);
   }
 
+  /**
+   * Moves to just after the last {@code \n} in the file's last {@code buffer.capacity()} bytes, or
+   * to its end when there is none: nothing before is handed out.
+   */
+  void skipToLastLineEnd(ByteBuffer buffer) throws IOException {
+    long size = channel.size();
+    long from = Math.max(readOffset, size - buffer.capacity());
+    buffer.clear();
+    buffer.limit((int) (size - from));
+    long end = size;
+    int read = 0;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, from + read);
+      if (n <= 0) {
+        break;
+      }
+      read += n;
+    }
+    byte[] bytes = buffer.array();
+    for (int i = read - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        end = from + i + 1;
+        break;
+      }
+    }
+    committed = end;
+    readOffset = end;
+    partialBytes = 0;
+    partialLength = 0;
+  }
+
   /** Reads complete lines into {@code out} until {@code out} holds {@code limit} lines. */
   void readLines(List<TailedLine> out, int limit, ByteBuffer buffer, long nowNanos)
       throws IOException {

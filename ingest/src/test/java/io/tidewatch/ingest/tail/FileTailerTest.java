@@ -74,6 +74,21 @@ class FileTailerTest {
   }
 
   @Test
+  void shouldSkipWhatIsThereWhenStartedAtTheEndButReadALineBeingWrittenWhole() throws IOException {
+    Path log = dir.resolve("app.log");
+    append(log, "old 1\nold 2\nhal");
+    try (FileTailer tailer = new FileTailer(config(dir + "/*.log"), SavedPositions.NONE)) {
+      tailer.startAtEnd();
+      assertThat(drain(tailer)).isEmpty();
+      append(log, "f\nnew\n");
+      Path later = dir.resolve("later.log");
+      append(later, "first\n");
+      assertThat(texts(drain(tailer))).containsExactlyInAnyOrder("half", "new", "first");
+      assertThatThrownBy(tailer::startAtEnd).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
   void shouldResumeExactlyAfterTheLastStoredLine() throws IOException {
     Path log = dir.resolve("app.log");
     append(log, "a\nb\nc\nd\nhalf");
