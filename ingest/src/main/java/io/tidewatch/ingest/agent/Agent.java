@@ -8,21 +8,32 @@ import io.tidewatch.ingest.parse.ParseResult;
 import io.tidewatch.ingest.parse.Parsed;
 import io.tidewatch.ingest.parse.RejectReason;
 import io.tidewatch.ingest.parse.Rejected;
+import io.tidewatch.ingest.tail.FilePosition;
+import io.tidewatch.ingest.tail.FileTailer;
+import io.tidewatch.ingest.tail.SavedPositions;
+import io.tidewatch.ingest.tail.TailedLine;
+import io.tidewatch.ingest.tail.TailerConfig;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,16 +47,27 @@ import org.slf4j.LoggerFactory;
  * The running agent: every interval it collects host metrics and its own, ships them to {@code
  * tw.metrics} and prints a status line; every {@value #LOG_POLL_MILLIS} ms it ships new lines of
  * the configured log files to {@code tw.logs} (rejected lines to {@code tw.dlq.ingest}).
+ *
+ * <p>Log files are followed by a {@link FileTailer} (rename and copytruncate rotation). The
+ * position after the last line shipped of each file is stored in {@code positions.json} of the
+ * spool directory ({@link PositionFile}) once the line's record is acknowledged by Kafka or in the
+ * spool, so a restarted agent goes on after the last line shipped: no line is skipped. After a
+ * crash (not after {@link #close}), the lines whose records were not yet acknowledged or spooled,
+ * or whose position was not yet stored (at most {@value #LOG_POLL_MILLIS} ms of them), are shipped
+ * again: delivery is at least once.
  */
 public final class Agent implements AutoCloseable {
 
   static final long LOG_POLL_MILLIS = 500;
+  private static final int BATCH_LINES = 1000;
+  private static final int MAX_BATCHES_PER_POLL = 20;
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;
   private final Topics topics;
   private final Producer<String, byte[]> producer;
   private final Spool spool;
+  private final PositionFile positionFile;
   private final Shipper shipper;
   private final AgentStats stats = new AgentStats();
   private final HostMetrics hostMetrics;
@@ -57,29 +79,40 @@ public final class Agent implements AutoCloseable {
   private long lastCpuNanos;
   private long lastWallNanos;
 
-  /** One configured set of log files and how to read them. */
+  /** One configured set of log files, how to read them, and what of them was shipped. */
   private record Tail(
-      AgentConfig.LogFiles files, LogParser parser, LogRecords records, LogSource source) {}
+      AgentConfig.LogFiles files,
+      String setKey,
+      LogParser parser,
+      LogRecords records,
+      FileTailer tailer,
+      ShippedPositions positions) {}
 
   private Agent(AgentConfig config, PrintStream status) throws IOException {
     this.config = config;
     this.status = status;
     this.topics = new Topics(config.topicPrefix());
-    this.spool = Spool.open(config.spoolDir(), config.spoolMaxBytes());
+    this.positionFile = PositionFile.open(config.spoolDir());
+    try {
+      for (AgentConfig.LogFiles files : config.logs()) {
+        tails.add(tail(files));
+      }
+    } catch (IOException | RuntimeException e) {
+      closeTailers();
+      throw e;
+    }
+    try {
+      this.spool = Spool.open(config.spoolDir(), config.spoolMaxBytes());
+    } catch (IOException | RuntimeException e) {
+      closeTailers();
+      throw e;
+    }
     this.producer = new KafkaProducer<>(Shipper.producerConfig(config.bootstrapServers()));
     this.shipper = new Shipper(producer, spool, stats);
     this.hostMetrics =
         config.hostMetrics()
             ? new HostMetrics(config.namespace(), config.host(), config.dimensions())
             : null;
-    for (AgentConfig.LogFiles files : config.logs()) {
-      tails.add(
-          new Tail(
-              files,
-              LogFormats.parser(files.format(), files.layout()),
-              new LogRecords(topics, files.format()),
-              new FileFollower(files.paths(), decoder.maxLineBytes())));
-    }
     this.scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -91,13 +124,53 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Starts the agent. Files present now are followed from their end: only lines written from now on
-   * are shipped.
+   * A set of log files, resumed at its stored positions; the first time the set is seen, its files
+   * are read from their end (only lines written from now on) or, with {@code startAt: beginning},
+   * from their start. Files that appear later are read from their start.
+   */
+  private Tail tail(AgentConfig.LogFiles files) throws IOException {
+    List<String> paths =
+        files.paths().stream().map(path -> Path.of(path).toAbsolutePath().toString()).toList();
+    String setKey = PositionFile.setKey(files.logGroup(), paths);
+    Optional<Map<String, FilePosition>> saved = positionFile.saved(setKey);
+    FileTailer tailer =
+        new FileTailer(
+            TailerConfig.of(paths, decoder.maxLineBytes()),
+            saved.<SavedPositions>map(positions -> keys -> positions).orElse(SavedPositions.NONE));
+    ShippedPositions positions = new ShippedPositions(saved.orElse(Map.of()));
+    if (saved.isEmpty() && files.startAt() == AgentConfig.StartAt.END) {
+      try {
+        tailer.startAtEnd();
+      } catch (IOException | RuntimeException e) {
+        tailer.close();
+        throw e;
+      }
+      positions.reset(tailer.positions());
+    }
+    return new Tail(
+        files,
+        setKey,
+        LogFormats.parser(files.format(), files.layout()),
+        new LogRecords(topics, files.format()),
+        tailer,
+        positions);
+  }
+
+  /**
+   * Starts the agent: each set of log files goes on after its last line shipped (see {@link
+   * AgentConfig.LogFiles#startAt()} for the first start).
    *
    * @param status where the status line goes once per interval
+   * @throws IOException when the spool or the position file cannot be read or written
    */
   public static Agent start(AgentConfig config, PrintStream status) throws IOException {
     Agent agent = new Agent(config, status);
+    try {
+      agent.positionFile.save(agent.safePositions());
+    } catch (IOException e) {
+      agent.close(Duration.ZERO);
+      throw e;
+    }
     agent.pollLogs();
     agent.lastCpuNanos = processCpuNanos();
     agent.lastWallNanos = System.nanoTime();
@@ -132,42 +205,92 @@ public final class Agent implements AutoCloseable {
     Instant now = Instant.now();
     for (Tail tail : tails) {
       try {
-        tail.source()
-            .poll(
-                (file, line, length, totalLength) -> {
-                  ParseResult result =
-                      totalLength > length
-                          ? new Rejected(
-                              RejectReason.TOO_LONG,
-                              "line of "
-                                  + totalLength
-                                  + " bytes exceeds the limit of "
-                                  + decoder.maxLineBytes()
-                                  + " bytes")
-                          : decoder.parse(tail.parser(), line, 0, length);
-                  if (result instanceof Parsed) {
-                    stats.linesParsed.increment();
-                  } else {
-                    stats.linesRejected.increment();
-                  }
-                  shipper.ship(
-                      tail.records()
-                          .record(
-                              tail.files().logGroup(),
-                              config.host() + ":" + file,
-                              line,
-                              length,
-                              totalLength,
-                              result,
-                              now,
-                              file,
-                              0));
-                });
-      } catch (IOException e) {
+        for (int round = 0; round < MAX_BATCHES_PER_POLL; round++) {
+          List<TailedLine> lines = tail.tailer().poll(BATCH_LINES);
+          if (lines.isEmpty()) {
+            break;
+          }
+          ShippedPositions.Batch batch = tail.positions().inFlight(lines);
+          for (TailedLine line : lines) {
+            ship(tail, line, now, batch);
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
         stats.errors.increment();
         LOG.warn("cannot read {}: {}", tail.files().paths(), e.toString());
       }
     }
+    storePositions(tails.stream().map(tail -> tail.tailer().paths().keySet()).toList());
+  }
+
+  private void ship(Tail tail, TailedLine line, Instant now, ShippedPositions.Batch batch) {
+    try {
+      int length = line.bytes().length;
+      ParseResult result =
+          line.cut()
+              ? new Rejected(
+                  RejectReason.TOO_LONG,
+                  "line of "
+                      + line.length()
+                      + " bytes exceeds the limit of "
+                      + decoder.maxLineBytes()
+                      + " bytes")
+              : decoder.parse(tail.parser(), line.bytes(), 0, length);
+      if (result instanceof Parsed) {
+        stats.linesParsed.increment();
+      } else {
+        stats.linesRejected.increment();
+      }
+      String stream = line.position().stream();
+      shipper.ship(
+          tail.records()
+              .record(
+                  tail.files().logGroup(),
+                  config.host() + ":" + stream,
+                  line.bytes(),
+                  length,
+                  line.length(),
+                  result,
+                  now,
+                  line.path().toString(),
+                  0),
+          batch::settle);
+    } catch (RuntimeException e) {
+      batch.settle();
+      stats.errors.increment();
+      LOG.error("cannot ship a line of {}: {}", line.path(), e.toString());
+    }
+  }
+
+  /**
+   * Stores the positions of the lines shipped safely, when they moved; records in the spool are
+   * forced to disk first.
+   *
+   * @param followed per tail, the file keys its tailer follows now
+   */
+  private void storePositions(List<Set<String>> followed) {
+    boolean changed = false;
+    for (int i = 0; i < tails.size(); i++) {
+      changed |= tails.get(i).positions().advance(followed.get(i));
+    }
+    if (!changed) {
+      return;
+    }
+    try {
+      spool.force();
+      positionFile.save(safePositions());
+    } catch (IOException e) {
+      stats.errors.increment();
+      LOG.error("cannot store the read positions: {}", e.toString());
+    }
+  }
+
+  private Map<String, Collection<FilePosition>> safePositions() {
+    Map<String, Collection<FilePosition>> positions = new LinkedHashMap<>();
+    for (Tail tail : tails) {
+      positions.put(tail.setKey(), tail.positions().safe());
+    }
+    return positions;
   }
 
   private void collect() {
@@ -274,19 +397,26 @@ public final class Agent implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Tail tail : tails) {
-      try {
-        tail.source().close();
-      } catch (IOException e) {
-        LOG.warn("closing {}: {}", tail.files().paths(), e.toString());
-      }
-    }
+    List<Set<String>> followed =
+        tails.stream().map(tail -> Set.copyOf(tail.tailer().paths().keySet())).toList();
+    closeTailers();
     shipper.close(timeout);
+    storePositions(followed);
     producer.close(Duration.ofSeconds(5));
     try {
       spool.close();
     } catch (IOException e) {
       LOG.warn("closing the spool: {}", e.toString());
+    }
+  }
+
+  private void closeTailers() {
+    for (Tail tail : tails) {
+      try {
+        tail.tailer().close();
+      } catch (IOException e) {
+        LOG.warn("closing {}: {}", tail.files().paths(), e.toString());
+      }
     }
   }
 

@@ -48,11 +48,26 @@ public record AgentConfig(
    * @param format a {@link io.tidewatch.ingest.parse.LogFormats} name
    * @param layout the format's layout (nginx {@code log_format}, flow-log fields), if any
    * @param logGroup the log group of their events
+   * @param startAt where files present at the first start of this set are read from; later restarts
+   *     resume after the last shipped line whatever this says
    */
   public record LogFiles(
-      List<String> paths, String format, Optional<String> layout, String logGroup) {
+      List<String> paths,
+      String format,
+      Optional<String> layout,
+      String logGroup,
+      StartAt startAt) {
     public LogFiles {
       paths = List.copyOf(paths);
+      Objects.requireNonNull(startAt, "startAt");
     }
+  }
+
+  /** Where a set of log files is first read from (files that appear later: their start). */
+  public enum StartAt {
+    /** Only lines written after the agent first started (the default). */
+    END,
+    /** Everything the files hold. */
+    BEGINNING
   }
 }

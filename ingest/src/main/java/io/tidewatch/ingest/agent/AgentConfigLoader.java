@@ -49,6 +49,7 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  *     format: nginx             # nginx | apache | alb | vpc-flow | json | raw
  *     logFormat: '<nginx log_format>'    # or fields: '<flow-log custom format>'
  *     logGroup: /nginx/access
+ *     startAt: end              # end (default) | beginning: files present at the first start
  * }</pre>
  */
 public final class AgentConfigLoader {
@@ -70,7 +71,7 @@ public final class AgentConfigLoader {
   private static final Set<String> KAFKA = Set.of("bootstrapServers", "topicPrefix");
   private static final Set<String> SPOOL = Set.of("dir", "maxBytes");
   private static final Set<String> LOG =
-      Set.of("paths", "format", "logFormat", "fields", "logGroup");
+      Set.of("paths", "format", "logFormat", "fields", "logGroup", "startAt");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
@@ -252,11 +253,24 @@ public final class AgentConfigLoader {
         problem(layoutNode != null ? layoutNode : fields.get("format"), e.getMessage());
       }
     }
+    AgentConfig.StartAt startAt = AgentConfig.StartAt.END;
+    if (fields.containsKey("startAt")) {
+      String value = text(fields.get("startAt")).strip().toLowerCase(Locale.ROOT);
+      switch (value) {
+        case "end" -> startAt = AgentConfig.StartAt.END;
+        case "beginning" -> startAt = AgentConfig.StartAt.BEGINNING;
+        default ->
+            problem(
+                fields.get("startAt"),
+                "logs: startAt is end (the default) or beginning, found '" + value + "'");
+      }
+    }
     if (format == null || group == null || paths.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        new AgentConfig.LogFiles(paths, format.strip().toLowerCase(Locale.ROOT), layout, group));
+        new AgentConfig.LogFiles(
+            paths, format.strip().toLowerCase(Locale.ROOT), layout, group, startAt));
   }
 
   private Map<String, Node> mapping(MappingNode node, Set<String> known) {

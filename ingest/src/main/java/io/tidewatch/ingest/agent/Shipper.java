@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,9 +80,21 @@ public final class Shipper implements AutoCloseable {
 
   /** Ships one record; never blocks longer than the producer's {@code max.block.ms}. */
   public void ship(ProducerRecord<String, byte[]> record) {
+    ship(record, () -> {});
+  }
+
+  /**
+   * Ships one record, like {@link #ship(ProducerRecord)}, and runs {@code settled} once when the
+   * record is safe (acknowledged by Kafka or appended to the spool) or dropped (an error that
+   * retrying cannot fix, or a spool that cannot be written, both counted in {@code errors}). It
+   * runs on the producer's thread or the caller's: keep it short.
+   */
+  public void ship(ProducerRecord<String, byte[]> record, Runnable settled) {
+    Runnable once = once(settled);
     synchronized (lock) {
       if (spooling) {
         toSpool(record);
+        once.run();
         return;
       }
     }
@@ -94,10 +107,21 @@ public final class Shipper implements AutoCloseable {
             } else {
               failed(record, error);
             }
+            once.run();
           });
     } catch (RuntimeException e) {
       failed(record, e);
+      once.run();
     }
+  }
+
+  private static Runnable once(Runnable action) {
+    AtomicBoolean done = new AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   /** Whether records currently go to the spool. */

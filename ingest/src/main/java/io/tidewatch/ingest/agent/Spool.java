@@ -141,6 +141,13 @@ public final class Spool implements Closeable {
     }
   }
 
+  /** Forces what was appended to disk, so that it survives a crash of the machine. */
+  public synchronized void force() throws IOException {
+    if (writer != null) {
+      writer.force(false);
+    }
+  }
+
   /** Reads up to {@code max} records from the read position, without removing them. */
   public synchronized Batch read(int max) {
     List<SpooledRecord> records = new ArrayList<>();

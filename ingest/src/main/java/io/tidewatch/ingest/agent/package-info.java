@@ -1,7 +1,8 @@
 /**
  * {@code tidewatch agent}: host metrics (OSHI, named after the OpenTelemetry host-metrics
- * conventions) and tailed log files, shipped to Kafka through a {@link
- * io.tidewatch.ingest.agent.Shipper} that spools to a bounded on-disk {@link
+ * conventions) and log files tailed by {@link io.tidewatch.ingest.tail.FileTailer} (resumed after
+ * the last line shipped, see {@link io.tidewatch.ingest.agent.Agent}), shipped to Kafka through a
+ * {@link io.tidewatch.ingest.agent.Shipper} that spools to a bounded on-disk {@link
  * io.tidewatch.ingest.agent.Spool} while Kafka is unreachable and drains it in order afterwards.
  */
 package io.tidewatch.ingest.agent;

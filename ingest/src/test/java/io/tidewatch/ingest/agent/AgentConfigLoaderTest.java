@@ -30,6 +30,7 @@ class AgentConfigLoaderTest {
               - paths: /var/log/flows.log
                 format: vpc-flow
                 logGroup: /vpc
+                startAt: beginning
             """,
             "agent.yaml");
     assertThat(config.interval()).isEqualTo(Duration.ofSeconds(10));
@@ -45,6 +46,8 @@ class AgentConfigLoaderTest {
         .contains("$remote_addr [$time_local] \"$request\" $status");
     assertThat(config.logs().get(1).paths()).containsExactly("/var/log/flows.log");
     assertThat(config.logs().get(1).layout()).isEqualTo(Optional.empty());
+    assertThat(config.logs().get(0).startAt()).isEqualTo(AgentConfig.StartAt.END);
+    assertThat(config.logs().get(1).startAt()).isEqualTo(AgentConfig.StartAt.BEGINNING);
   }
 
   @Test
@@ -62,6 +65,7 @@ class AgentConfigLoaderTest {
                       - paths: [/var/log/a.log]
                         format: ngnix
                         logGroup: /a
+                        startAt: now
                     """,
                     "agent.yaml"))
         .isInstanceOf(AgentConfigException.class)
@@ -81,7 +85,13 @@ class AgentConfigLoaderTest {
                         p ->
                             assertThat(p)
                                 .startsWith("agent.yaml:8:13: unknown log format 'ngnix'")
-                                .contains("did you mean 'nginx'")));
+                                .contains("did you mean 'nginx'"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "agent.yaml:10:14: logs: startAt is end (the default) or"
+                                        + " beginning, found 'now'")));
   }
 
   @Test
