@@ -58,6 +58,7 @@ public final class AlarmLatency {
       List<Long> flipping = Collections.synchronizedList(new ArrayList<>());
       List<Long> silent = Collections.synchronizedList(new ArrayList<>());
       List<Long> firstEvaluations = Collections.synchronizedList(new ArrayList<>());
+      List<Long> silentEvaluated = Collections.synchronizedList(new ArrayList<>());
       long silentFrom = Math.floorDiv(System.currentTimeMillis() + seconds * 500L, PERIOD) * PERIOD;
       try (AlarmStreams streams =
               AlarmStreams.start(
@@ -89,6 +90,7 @@ public final class AlarmLatency {
               // Its last datapoint is in the period before silentFrom; the range (N + 2 = 3
               // periods) is empty from silentFrom + 3 periods on: that period end is due.
               silent.add(received - (silentFrom + 3 * PERIOD));
+              silentEvaluated.add(change.time().toEpochMilli() - (silentFrom + 3 * PERIOD));
             } else if (change.detail().previousState() != null
                 && change.detail().previousState().value()
                     != io.tidewatch.model.alarm.AlarmState.INSUFFICIENT_DATA) {
@@ -100,6 +102,7 @@ public final class AlarmLatency {
       }
       report("reporting series, transition every period", flipping);
       report("silent series, missing data -> ALARM", silent);
+      report("  of which: period end -> evaluated (event time)", silentEvaluated);
       report("first evaluations (start-up, not a target)", firstEvaluations);
     }
   }

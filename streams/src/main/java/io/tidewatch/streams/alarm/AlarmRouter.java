@@ -76,7 +76,11 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
     var series = point.series();
     List<AlarmCatalog.Route> watching =
         rules.current().routesFor(series.namespace(), series.name());
-    if (watching.isEmpty() || duplicate(series.key(), point.timestamp().toEpochMilli())) {
+    if (watching.isEmpty()) {
+      return;
+    }
+    String seriesKey = series.key(); // escapes every dimension: once per point
+    if (duplicate(seriesKey, point.timestamp().toEpochMilli())) {
       return;
     }
     for (AlarmCatalog.Route route : watching) {
@@ -92,7 +96,7 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
           new AlarmDatapoint(
               rule.name(),
               instance.get(),
-              series.key(),
+              seriesKey,
               point.timestamp().toEpochMilli(),
               point.value());
       context.forward(

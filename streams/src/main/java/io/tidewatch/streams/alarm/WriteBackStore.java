@@ -80,14 +80,10 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
     return value;
   }
 
+  /** A put stays in {@link #dirty} (which reads see first) until written, then becomes clean. */
   @Override
   public void put(String key, V value) {
     dirty.put(key, value);
-    if (value == null) {
-      clean.remove(key);
-    } else {
-      clean.put(key, value);
-    }
   }
 
   @Override
@@ -184,11 +180,15 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
     for (Map.Entry<String, V> entry : dirty.entrySet()) {
       if (entry.getValue() == null) {
         wrapped().delete(entry.getKey());
+        clean.remove(entry.getKey());
       } else {
         writes.add(KeyValue.pair(entry.getKey(), entry.getValue()));
       }
     }
     wrapped().putAll(writes);
+    for (KeyValue<String, V> write : writes) {
+      clean.put(write.key, write.value);
+    }
     dirty.clear();
   }
 

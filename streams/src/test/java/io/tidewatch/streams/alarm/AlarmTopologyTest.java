@@ -473,6 +473,49 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldEmitASilentSeriesTransitionWithinTheEvaluationDelayAndOnePunctuation() {
+    start(
+        """
+        alarms:
+          - name: quiet
+            metric: {namespace: Host, name: quiet}
+            statistic: Average
+            period: 10s
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 50
+            treatMissingData: breaching
+          - name: busy
+            metric: {namespace: Host, name: busy}
+            groupBy: [host]
+            statistic: Average
+            period: 10s
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 50
+        """);
+    SeriesId quiet = SeriesId.of("Host", "quiet", Map.of("host", "q"));
+    SeriesId busy = SeriesId.of("Host", "busy", Map.of("host", "b"));
+    // Both report every 200 ms for 30 s; then the quiet one falls silent and the busy one goes on.
+    Long alarmedAt = null;
+    for (long t = 0; t <= 80_000 && alarmedAt == null; t += 200) {
+      wallClockAt(Duration.ofMillis(t));
+      send(busy, Duration.ofMillis(t), 10);
+      if (t < 30_000) {
+        send(quiet, Duration.ofMillis(t), 10);
+      }
+      for (AlarmStateChange change : events.readValuesToList()) {
+        if (change.detail().alarmName().equals("quiet")
+            && change.detail().state().value() == AlarmState.ALARM) {
+          alarmedAt = t;
+        }
+      }
+    }
+    // Last datapoint in [20 s, 30 s); the range (3 periods) is empty from 60 s on.
+    assertThat(alarmedAt).isNotNull().isBetween(60_000L, 61_600L);
+  }
+
+  @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
         AlarmTopology.build(AlarmTopology.Config.of(TOPICS, RuleSet.empty())).describe().toString();
