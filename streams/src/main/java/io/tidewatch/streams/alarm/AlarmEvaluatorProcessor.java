@@ -89,7 +89,9 @@ final class AlarmEvaluatorProcessor
     this.lateDropped = DiscardSensors.of(context, "late-datapoints-dropped");
     this.futureDropped = DiscardSensors.of(context, "future-datapoints-dropped");
     this.overLimit = DiscardSensors.of(context, InstanceCensus.SENSOR);
-    // The store is restored before processors start: count this task's instances toward the limits.
+    // The store is restored before processors start: count this task's instances toward the limits
+    // (afresh: a revived task initializes the same processor again).
+    share.release();
     try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
       while (all.hasNext()) {
         share.add(all.next().value.rule());
