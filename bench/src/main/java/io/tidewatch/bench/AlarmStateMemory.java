@@ -240,7 +240,23 @@ public final class AlarmStateMemory {
           }
         }
         long bytes = latest.values().stream().mapToLong(Integer::longValue).sum();
-        sizes.put(topic.substring(applicationId.length() + 1), new long[] {latest.size(), bytes});
+        String store = topic.substring(applicationId.length() + 1);
+        sizes.put(store, new long[] {latest.size(), bytes});
+        if (store.startsWith("alarm-instances")) {
+          // Even rules use Average, odd ones p99 (see rules()): their states differ by the sketch.
+          for (String statistic : List.of("Average", "p99")) {
+            long[] group = new long[2];
+            latest.forEach(
+                (key, size) -> {
+                  int rule = Integer.parseInt(key.substring("mem-".length(), key.indexOf('{')));
+                  if ((rule % 2 == 0) == statistic.equals("Average")) {
+                    group[0]++;
+                    group[1] += size;
+                  }
+                });
+            sizes.put(store + " (" + statistic + " alarms)", group);
+          }
+        }
       }
     }
     return sizes;
