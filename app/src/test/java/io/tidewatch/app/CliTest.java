@@ -176,6 +176,43 @@ class CliTest {
   }
 
   @Test
+  void shouldCheckTheNotificationsSectionWithPositions() throws Exception {
+    Files.writeString(
+        dir.resolve("notify.yaml"),
+        """
+        actions:
+          ops-slack: {type: slack, channel: "#ops"}
+        notifications:
+          route:
+            receiver: ops-slack
+            repeatInterval: often
+            routes:
+              - matchers: ['team']
+        """);
+    Run run = run("rules", "check", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("notify.yaml:6:21: error[R2003]: a duration like")
+        .contains("    6 |     repeatInterval: often")
+        .contains("notify.yaml:8:20: error[R2003]:")
+        .contains("2 errors");
+
+    Files.writeString(
+        dir.resolve("notify.yaml"),
+        """
+        actions:
+          ops-slack: {type: slack, channel: "#ops"}
+        notifications:
+          route:
+            receiver: ops-slack
+            repeatInterval: 1h
+            routes:
+              - matchers: ['team="web"']
+        """);
+    assertThat(run("rules", "check", dir.toString()).exitCode()).isZero();
+  }
+
+  @Test
   void shouldListTheTransitionsAChangedThresholdWouldHaveProducedWhenBacktesting(
       EmbeddedBroker broker) throws Exception {
     Topics topics = new Topics("backtest.");

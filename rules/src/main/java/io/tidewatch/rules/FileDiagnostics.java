@@ -26,19 +26,33 @@ public final class FileDiagnostics {
 
   private final String file;
   private final List<Diagnostic> sink;
-  private final int[] lineLengths;
-  private final String[] lines;
+  private final String text;
+  private int[] lineLengths;
+  private String[] lines;
   private final Set<Node> silenced = Collections.newSetFromMap(new IdentityHashMap<>());
   private int errors;
 
   public FileDiagnostics(String file, String text, List<Diagnostic> sink) {
     this.file = file;
     this.sink = sink;
-    this.lines = LINE_BREAK.split(text, -1);
-    this.lineLengths =
-        java.util.Arrays.stream(lines)
-            .mapToInt(line -> line.codePointCount(0, line.length()))
-            .toArray();
+    this.text = text;
+  }
+
+  /** The file's lines, split only when a diagnostic needs them (most spans never do). */
+  private String[] lines() {
+    if (lines == null) {
+      lines = LINE_BREAK.split(text, -1);
+      lineLengths =
+          java.util.Arrays.stream(lines)
+              .mapToInt(line -> line.codePointCount(0, line.length()))
+              .toArray();
+    }
+    return lines;
+  }
+
+  private int[] lineLengths() {
+    lines();
+    return lineLengths;
   }
 
   public String file() {
@@ -90,7 +104,7 @@ public final class FileDiagnostics {
     int endColumn =
         end.isPresent() && end.get().getLine() == line
             ? end.get().getColumn() + 1
-            : (line < lineLengths.length ? lineLengths[line] + 1 : column);
+            : (line < lineLengths().length ? lineLengths()[line] + 1 : column);
     return new SourceSpan(file, line + 1, column, Math.max(column, endColumn));
   }
 
@@ -108,7 +122,7 @@ public final class FileDiagnostics {
     if (start.isEmpty()
         || end.isEmpty()
         || start.get().getLine() != end.get().getLine()
-        || start.get().getLine() >= lines.length
+        || start.get().getLine() >= lines().length
         || offset < 0
         || length < 0
         || offset + length > value.length()) {
@@ -123,7 +137,7 @@ public final class FileDiagnostics {
     if (quote < 0) {
       return whole;
     }
-    String line = lines[start.get().getLine()];
+    String line = lines()[start.get().getLine()];
     int valueColumn = start.get().getColumn() + quote;
     if (valueColumn > line.codePointCount(0, line.length())) {
       return whole;

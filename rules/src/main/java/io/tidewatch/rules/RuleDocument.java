@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * One rule as it travels on the rules topic: its kind ({@code alarm}, {@code compositeAlarm},
- * {@code action}), its name, and its definition as the user wrote it, in JSON. Re-loading documents
- * goes through the same {@link RuleLoader} as rule files, so a processor accepts exactly what
- * {@code rules check} accepted.
+ * {@code notifications}, {@code action}), its name, and its definition as the user wrote it, in
+ * JSON. Re-loading documents goes through the same {@link RuleLoader} as rule files, so a processor
+ * accepts exactly what {@code rules check} accepted.
  */
 public record RuleDocument(String kind, String name, String json) {
 

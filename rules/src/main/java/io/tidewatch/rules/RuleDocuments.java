@@ -24,6 +24,7 @@ public final class RuleDocuments {
   static final String ALARM = "alarm";
   static final String ACTION = "action";
   static final String COMPOSITE_ALARM = "compositeAlarm";
+  static final String NOTIFICATIONS = "notifications";
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -68,6 +69,9 @@ public final class RuleDocuments {
               new RuleDocument(ACTION, String.valueOf(action.getKey()), json(action.getValue())));
         }
       }
+      if (sections.get(NOTIFICATIONS) instanceof Map<?, ?> notifications) {
+        documents.add(new RuleDocument(NOTIFICATIONS, NOTIFICATIONS, json(notifications)));
+      }
     }
     return List.copyOf(documents);
   }
@@ -77,6 +81,7 @@ public final class RuleDocuments {
     List<Object> alarms = new ArrayList<>();
     List<Object> composites = new ArrayList<>();
     Map<String, Object> actions = new LinkedHashMap<>();
+    Object notifications = null;
     List<RuleDocument> sorted =
         documents.stream().sorted(Comparator.comparing(RuleDocument::id)).toList();
     for (RuleDocument document : sorted) {
@@ -85,6 +90,7 @@ public final class RuleDocuments {
         case ALARM -> alarms.add(definition);
         case ACTION -> actions.put(document.name(), definition);
         case COMPOSITE_ALARM -> composites.add(definition);
+        case NOTIFICATIONS -> notifications = definition;
         default -> {
           // kinds of later versions: ignored by this one, not an error
         }
@@ -96,6 +102,9 @@ public final class RuleDocuments {
       file.put("compositeAlarms", composites);
     }
     file.put("actions", actions);
+    if (notifications != null) {
+      file.put(NOTIFICATIONS, notifications);
+    }
     try {
       return RuleLoader.loadString(
           "rules-topic.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(file));

@@ -27,9 +27,10 @@ final class RuleFileParser {
 
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
-  private static final List<String> SECTIONS = List.of("alarms", "compositeAlarms", "actions");
+  private static final List<String> SECTIONS =
+      List.of("alarms", "compositeAlarms", "actions", "notifications");
   private static final List<String> LATER_SECTIONS =
-      List.of("metricFilters", "queries", "schedules", "healthChecks", "backups", "notifications");
+      List.of("metricFilters", "queries", "schedules", "healthChecks", "backups");
   private static final List<String> ALARM_KEYS =
       List.of(
           "name",
@@ -81,9 +82,22 @@ final class RuleFileParser {
       List<Named> actionReferences,
       List<Named> alarmReferences) {}
 
+  /**
+   * A {@code notifications:} section: its meaning is checked by a {@link SectionValidator}.
+   *
+   * @param values the section as plain YAML values
+   */
+  record ParsedNotifications(SourceSpan keySpan, Map<String, Object> values, SectionPaths paths) {}
+
+  /**
+   * @param notifications null when the file has no usable {@code notifications:} section
+   */
   record ParsedFile(
-      List<ParsedAlarm> alarms, List<ParsedAction> actions, List<ParsedComposite> composites) {
-    static final ParsedFile EMPTY = new ParsedFile(List.of(), List.of(), List.of());
+      List<ParsedAlarm> alarms,
+      List<ParsedAction> actions,
+      List<ParsedComposite> composites,
+      ParsedNotifications notifications) {
+    static final ParsedFile EMPTY = new ParsedFile(List.of(), List.of(), List.of(), null);
   }
 
   private final FileDiagnostics diagnostics;
@@ -121,6 +135,7 @@ final class RuleFileParser {
     List<ParsedAlarm> alarms = new ArrayList<>();
     List<ParsedAction> actions = new ArrayList<>();
     List<ParsedComposite> composites = new ArrayList<>();
+    ParsedNotifications notifications = null;
     List<String> known = new ArrayList<>(SECTIONS);
     known.addAll(LATER_SECTIONS);
     Fields sections = new Fields(mapping, diagnostics, "the file");
@@ -130,6 +145,7 @@ final class RuleFileParser {
         case "alarms" -> alarms(section, alarms);
         case "actions" -> actions(section, actions);
         case "compositeAlarms" -> composites(section, composites);
+        case "notifications" -> notifications = notifications(section);
         default -> {
           if (LATER_SECTIONS.contains(section.key())) {
             diagnostics.report(
@@ -140,7 +156,28 @@ final class RuleFileParser {
         }
       }
     }
-    return new ParsedFile(alarms, actions, composites);
+    return new ParsedFile(alarms, actions, composites, notifications);
+  }
+
+  @SuppressWarnings("unchecked")
+  private ParsedNotifications notifications(Fields.Field section) {
+    Node value = section.value();
+    if (YamlDocument.isNull(value) || diagnostics.unusable(value)) {
+      return null;
+    }
+    if (!(value instanceof MappingNode)) {
+      diagnostics.report(
+          DiagnosticCode.WRONG_TYPE,
+          value,
+          "'notifications' must be a mapping with 'route:' (and 'receivers:', 'muteTimeWindows:'),"
+              + " found "
+              + YamlDocument.describe(value));
+      return null;
+    }
+    return new ParsedNotifications(
+        diagnostics.span(section.keyNode()),
+        (Map<String, Object>) plain(value),
+        SectionPaths.index(section.key(), diagnostics.span(section.keyNode()), value, diagnostics));
   }
 
   private void composites(Fields.Field section, List<ParsedComposite> out) {

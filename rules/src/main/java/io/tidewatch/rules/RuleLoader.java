@@ -5,6 +5,7 @@ import io.tidewatch.rules.RuleFileParser.ParsedAction;
 import io.tidewatch.rules.RuleFileParser.ParsedAlarm;
 import io.tidewatch.rules.RuleFileParser.ParsedComposite;
 import io.tidewatch.rules.RuleFileParser.ParsedFile;
+import io.tidewatch.rules.RuleFileParser.ParsedNotifications;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -63,23 +64,27 @@ public final class RuleLoader {
    * them), in the order given; for {@code rules test}, whose test files name their rule files.
    */
   public static LoadResult loadFiles(List<Path> files) {
+    // Files are read and parsed on all cores (each on its own, in order); the checks across
+    // files then run once, on the results in the order given.
+    List<FileLoad> loads = files.parallelStream().map(RuleLoader::read).toList();
     Loading loading = new Loading();
-    for (Path path : files) {
-      String label = path.toString();
-      try {
-        long size = Files.size(path);
-        if (size > MAX_FILE_BYTES) {
-          loading.tooLarge(label, size);
-          continue;
-        }
-        loading.add(label, Files.readString(path, StandardCharsets.UTF_8));
-      } catch (CharacterCodingException e) {
-        loading.unreadable(label, "'" + label + "' is not UTF-8 text");
-      } catch (IOException e) {
-        loading.unreadable(label, "cannot read '" + label + "': " + e.getMessage());
-      }
-    }
+    loads.forEach(loading::take);
     return loading.finish();
+  }
+
+  private static FileLoad read(Path path) {
+    String label = path.toString();
+    try {
+      long size = Files.size(path);
+      if (size > MAX_FILE_BYTES) {
+        return FileLoad.tooLarge(label, size);
+      }
+      return FileLoad.parse(label, Files.readString(path, StandardCharsets.UTF_8));
+    } catch (CharacterCodingException e) {
+      return FileLoad.unreadable(label, "'" + label + "' is not UTF-8 text");
+    } catch (IOException e) {
+      return FileLoad.unreadable(label, "cannot read '" + label + "': " + e.getMessage());
+    }
   }
 
   /**
@@ -89,11 +94,10 @@ public final class RuleLoader {
    */
   public static LoadResult loadString(String fileLabel, String yaml) {
     Loading loading = new Loading();
-    if (yaml.length() > MAX_FILE_BYTES) {
-      loading.tooLarge(fileLabel, yaml.length());
-    } else {
-      loading.add(fileLabel, yaml);
-    }
+    loading.take(
+        yaml.length() > MAX_FILE_BYTES
+            ? FileLoad.tooLarge(fileLabel, yaml.length())
+            : FileLoad.parse(fileLabel, yaml));
     return loading.finish();
   }
 
@@ -104,8 +108,48 @@ public final class RuleLoader {
 
   private static LoadResult failed(String label, String message) {
     Loading loading = new Loading();
-    loading.unreadable(label, message);
+    loading.take(FileLoad.unreadable(label, message));
     return loading.finish();
+  }
+
+  /**
+   * One file, read and parsed on its own: what the checks across files start from.
+   *
+   * @param text null when the file was refused unread
+   * @param parsed null when the file was refused unread
+   */
+  private record FileLoad(
+      String label, String text, ParsedFile parsed, List<Diagnostic> diagnostics) {
+
+    static FileLoad parse(String label, String text) {
+      String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
+      List<Diagnostic> diagnostics = new ArrayList<>();
+      ParsedFile parsed = RuleFileParser.parse(label, content, diagnostics);
+      return new FileLoad(label, content, parsed, diagnostics);
+    }
+
+    static FileLoad tooLarge(String label, long size) {
+      return new FileLoad(
+          label,
+          null,
+          null,
+          List.of(
+              Diagnostic.of(
+                  DiagnosticCode.TOO_LARGE,
+                  SourceSpan.file(label),
+                  String.format(
+                      "the file is %.1f MiB; rule files are limited to %d MiB, split it into"
+                          + " several files",
+                      size / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024)))));
+    }
+
+    static FileLoad unreadable(String label, String message) {
+      return new FileLoad(
+          label,
+          null,
+          null,
+          List.of(Diagnostic.of(DiagnosticCode.UNREADABLE, SourceSpan.file(label), message)));
+    }
   }
 
   /** One load: the files read so far, then the checks across them. */
@@ -115,28 +159,13 @@ public final class RuleLoader {
     private final List<ParsedFile> parsed = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
 
-    void add(String label, String text) {
-      order.putIfAbsent(label, order.size());
-      String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
-      sources.put(label, content);
-      parsed.add(RuleFileParser.parse(label, content, diagnostics));
-    }
-
-    void tooLarge(String label, long size) {
-      order.putIfAbsent(label, order.size());
-      diagnostics.add(
-          Diagnostic.of(
-              DiagnosticCode.TOO_LARGE,
-              SourceSpan.file(label),
-              String.format(
-                  "the file is %.1f MiB; rule files are limited to %d MiB, split it into several"
-                      + " files",
-                  size / (1024.0 * 1024.0), MAX_FILE_BYTES / (1024 * 1024))));
-    }
-
-    void unreadable(String label, String message) {
-      order.putIfAbsent(label, order.size());
-      diagnostics.add(Diagnostic.of(DiagnosticCode.UNREADABLE, SourceSpan.file(label), message));
+    void take(FileLoad load) {
+      order.putIfAbsent(load.label(), order.size());
+      if (load.text() != null) {
+        sources.put(load.label(), load.text());
+        parsed.add(load.parsed());
+      }
+      diagnostics.addAll(load.diagnostics());
     }
 
     LoadResult finish() {
@@ -167,11 +196,54 @@ public final class RuleLoader {
         }
       }
       List<CompositeAlarmRule> composites = composites(alarmNames, actionNames, groupBys);
+      Map<String, Object> notifications = notifications();
       diagnostics.sort(
           Comparator.comparing((Diagnostic d) -> order.getOrDefault(d.span().file(), -1))
               .thenComparingInt(d -> d.span().line())
               .thenComparingInt(d -> d.span().column()));
-      return new LoadResult(new RuleSet(alarms, actions, composites), diagnostics, sources);
+      return new LoadResult(
+          new RuleSet(alarms, actions, composites, notifications), diagnostics, sources);
+    }
+
+    /**
+     * The one {@code notifications:} section of the directory, checked by the {@link
+     * SectionValidator}s on the class path; empty when absent or invalid.
+     */
+    private Map<String, Object> notifications() {
+      ParsedNotifications first = null;
+      for (ParsedFile file : parsed) {
+        ParsedNotifications section = file.notifications();
+        if (section == null) {
+          continue;
+        }
+        if (first == null) {
+          first = section;
+        } else {
+          diagnostics.add(
+              Diagnostic.of(
+                  DiagnosticCode.DUPLICATE_NAME,
+                  section.keySpan(),
+                  "a rules directory has one 'notifications:' section; it is first defined at "
+                      + first.keySpan().file()
+                      + ":"
+                      + first.keySpan().line()));
+        }
+      }
+      if (first == null) {
+        return Map.of();
+      }
+      boolean valid = true;
+      for (SectionValidator validator : SectionValidators.forSection("notifications")) {
+        for (SectionValidator.Problem problem : validator.validate(first.values())) {
+          valid = false;
+          diagnostics.add(
+              Diagnostic.of(
+                  problem.unknownKey() ? DiagnosticCode.UNKNOWN_KEY : DiagnosticCode.BAD_VALUE,
+                  first.paths().locate(problem.path(), problem.unknownKey()),
+                  Secrets.mask(problem.message())));
+        }
+      }
+      return valid ? first.values() : Map.of();
     }
 
     /**

@@ -14,22 +14,42 @@ final class Secrets {
 
   /** A kind of secret; {@code visible} leading characters stay readable when masked. */
   private enum Kind {
-    SLACK_TOKEN("a Slack token", "xox[abposr]-[A-Za-z0-9-]{10,}", 5),
+    SLACK_TOKEN("a Slack token", "xox[abposr]-[A-Za-z0-9-]{10,}", 5, "xox"),
     SLACK_WEBHOOK(
         "a Slack webhook URL",
         "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_-]+",
-        24),
+        24,
+        "hooks.slack.com"),
     AWS_ACCESS_KEY_ID(
-        "an AWS access key id", "(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])", 4);
+        "an AWS access key id",
+        "(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])",
+        4,
+        "AKIA",
+        "ASIA");
 
     private final String description;
     private final Pattern pattern;
     private final int visible;
+    private final String[] markers;
 
-    Kind(String description, String regex, int visible) {
+    /**
+     * @param markers literal text every match contains: a text without any of them is skipped
+     *     without running the pattern, which keeps checking large rule directories fast
+     */
+    Kind(String description, String regex, int visible, String... markers) {
       this.description = description;
       this.pattern = Pattern.compile(regex);
       this.visible = visible;
+      this.markers = markers;
+    }
+
+    boolean mayOccurIn(String text) {
+      for (String marker : markers) {
+        if (text.contains(marker)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -42,10 +62,19 @@ final class Secrets {
 
   static List<Finding> scan(String text) {
     List<Finding> findings = new ArrayList<>();
+    List<Kind> possible = new ArrayList<>();
+    for (Kind kind : Kind.values()) {
+      if (kind.mayOccurIn(text)) {
+        possible.add(kind);
+      }
+    }
+    if (possible.isEmpty()) {
+      return findings;
+    }
     String[] lines = LINE_BREAK.split(text, -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
-      for (Kind kind : Kind.values()) {
+      for (Kind kind : possible) {
         Matcher matcher = kind.pattern.matcher(line);
         while (matcher.find()) {
           int column = line.codePointCount(0, matcher.start()) + 1;
@@ -61,6 +90,9 @@ final class Secrets {
   static String mask(String text) {
     String masked = text;
     for (Kind kind : Kind.values()) {
+      if (!kind.mayOccurIn(masked)) {
+        continue;
+      }
       Matcher matcher = kind.pattern.matcher(masked);
       StringBuilder out = new StringBuilder();
       while (matcher.find()) {

@@ -57,6 +57,7 @@ public final class YamlDocument {
   private final Map<Node, Long> expandedSizes = new IdentityHashMap<>();
   private final Set<Node> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean unsafe;
+  private boolean sharedNodes;
 
   private YamlDocument(FileDiagnostics diagnostics) {
     this.diagnostics = diagnostics;
@@ -113,11 +114,14 @@ public final class YamlDocument {
               + " 'actions:'");
       return Optional.empty();
     }
+    // Without an anchor no node is shared, so the tree is no bigger than the text: only depth,
+    // tags and keys need checking, without the bookkeeping that alias expansion needs.
+    sharedNodes = text.indexOf('&') >= 0;
     long expanded = walk(root.get(), 0);
     if (unsafe) {
       return Optional.empty();
     }
-    if (expanded - expandedSizes.size() > MAX_ALIAS_EXPANSION) {
+    if (sharedNodes && expanded - expandedSizes.size() > MAX_ALIAS_EXPANSION) {
       diagnostics.report(
           DiagnosticCode.TOO_LARGE,
           SourceSpan.file(diagnostics.file()),
@@ -135,6 +139,9 @@ public final class YamlDocument {
 
   /** Checks a node and its children once each; returns its size with aliases expanded. */
   private long walk(Node node, int depth) {
+    if (!sharedNodes) {
+      return walkTree(node, depth);
+    }
     if (onPath.contains(node)) {
       unsafe = true;
       diagnostics.report(
@@ -168,6 +175,29 @@ public final class YamlDocument {
     }
     onPath.remove(node);
     expandedSizes.put(node, size);
+    return size;
+  }
+
+  /** {@link #walk} for a document without anchors, where every node is visited once anyway. */
+  private long walkTree(Node node, int depth) {
+    if (depth > MAX_DEPTH) {
+      unsafe = true;
+      tooDeep(diagnostics.span(node));
+      return 1;
+    }
+    checkTag(node);
+    long size = 1;
+    if (node instanceof MappingNode mapping) {
+      checkKeys(mapping);
+      for (NodeTuple tuple : mapping.getValue()) {
+        size += walkTree(tuple.getKeyNode(), depth + 1);
+        size += walkTree(tuple.getValueNode(), depth + 1);
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      for (Node item : sequence.getValue()) {
+        size += walkTree(item, depth + 1);
+      }
+    }
     return size;
   }
 

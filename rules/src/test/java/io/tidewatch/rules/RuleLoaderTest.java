@@ -191,7 +191,7 @@ class RuleLoaderTest {
     assertThat(result.diagnostics())
         .extracting(Diagnostic::severity)
         .containsOnly(Severity.WARNING)
-        .hasSize(6);
+        .hasSize(5);
     assertThat(result.diagnostics().get(0).message())
         .isEqualTo("section 'metricFilters' is not supported yet; it is ignored");
   }

@@ -1,6 +1,7 @@
 package io.tidewatch.actions.core;
 
 import io.tidewatch.actions.policy.NotificationPolicy;
+import io.tidewatch.actions.policy.RulesPolicy;
 import io.tidewatch.actions.policy.SilenceStore;
 import io.tidewatch.actions.policy.SilenceTopic;
 import io.tidewatch.model.topic.Topics;
@@ -65,10 +66,11 @@ public final class ActionWorker implements AutoCloseable {
   private boolean started;
 
   /**
-   * @param rules the rules in force, asked for each event (so rule changes apply at once)
+   * @param rules the rules in force, asked for each event (so rule changes apply at once),
+   *     including their {@code notifications:} section
    */
   public ActionWorker(ActionWorkerConfig config, Supplier<RuleSet> rules, Clock clock) {
-    this(config, rules, NotificationPolicy::none, clock, ProviderRegistry.load());
+    this(config, rules, new RulesPolicy(rules), clock, ProviderRegistry.load());
   }
 
   /**

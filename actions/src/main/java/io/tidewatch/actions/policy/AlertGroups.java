@@ -24,10 +24,12 @@ import java.util.UUID;
  * changes at most every {@code groupInterval}, the same firing alerts again after {@code
  * repeatInterval}), silences and mute time windows.
  *
- * <p>A resolved notification is always sent for an alert whose firing was notified: resolves are
- * never muted by silences or mute windows, and a group keeps a notified alert until its resolve has
- * been delivered. An alert that resolves before it was ever notified (it was muted, or resolved
- * within {@code groupWait}) is dropped without a message, as in Alertmanager.
+ * <p>A resolved notification is always sent for an alert whose firing was notified or muted:
+ * resolves are never muted by silences or mute windows, and a group keeps such an alert until its
+ * resolve has been delivered. Unlike Alertmanager, an alert that fired while silenced still gets
+ * its resolve (people learn that something happened under the silence, and that it is over). Only
+ * an alert that resolves within {@code groupWait}, before anything was decided about it, is dropped
+ * without a message.
  *
  * <p>Not thread-safe: the action worker calls it under one lock. Public for the worker only.
  */
@@ -59,7 +61,10 @@ public final class AlertGroups {
   public enum Outcome {
     /** Muted by a silence or a mute time window; the alert stays in its group. */
     MUTED,
-    /** Nothing to tell: resolved before it was notified, or no change since the last message. */
+    /**
+     * Nothing to tell: resolved before anything was decided about it, or no change since the last
+     * message.
+     */
     NOT_SENT
   }
 
@@ -125,6 +130,10 @@ public final class AlertGroups {
     Instant until;
     boolean notified;
     AlarmState notifiedState;
+
+    /** Why its firing was muted, while it was not notified since; its resolve is still sent. */
+    String mutedBy;
+
     final List<Change> pending = new ArrayList<>();
 
     Alert(String action, String instance) {
@@ -194,6 +203,7 @@ public final class AlertGroups {
     if (!alert.firing) {
       alert.since = time(change.event());
       alert.until = null;
+      alert.mutedBy = null;
       if (alert.notified && !alert.pending.isEmpty()) {
         // fired again before its resolve was sent: the resolve is superseded
         alert.notifiedState = null;
@@ -283,6 +293,9 @@ public final class AlertGroups {
       if (alert.firing) {
         Optional<String> mute = mute(group, alert, now, silences);
         if (mute.isPresent()) {
+          if (!alert.notified) {
+            alert.mutedBy = mute.get();
+          }
           alert.pending.forEach(
               change -> decisions.add(new Decision(change, Outcome.MUTED, mute.get())));
           alert.pending.clear();
@@ -305,7 +318,7 @@ public final class AlertGroups {
           newestTime = time(alert.event);
           newest = alert.event.id();
         }
-      } else if (alert.notified) {
+      } else if (alert.notified || alert.mutedBy != null) {
         items.add(new Item(alert.action, alert.event, false, true, alert.since, alert.until));
         changed = true;
         told.addAll(alert.pending);
@@ -314,7 +327,10 @@ public final class AlertGroups {
         alert.pending.forEach(
             change ->
                 decisions.add(
-                    new Decision(change, Outcome.NOT_SENT, "resolved before it was notified")));
+                    new Decision(
+                        change,
+                        Outcome.NOT_SENT,
+                        "resolved within groupWait, before it was notified")));
         it.remove();
       }
     }
@@ -414,6 +430,7 @@ public final class AlertGroups {
       if (item.firing()) {
         alert.notified = true;
         alert.notifiedState = item.event().detail().state().value();
+        alert.mutedBy = null;
       } else if (!alert.firing) {
         group.alerts.remove(alertKey(item.action(), item.event().alarmInstance()));
       } else {
@@ -494,6 +511,9 @@ public final class AlertGroups {
     if (!alert.firing || alert.since == null) {
       alert.since = time(change.event());
       alert.notified = false;
+    }
+    if (!alert.notified) {
+      alert.mutedBy = "restored: muted before the restart";
     }
     alert.firing = true;
     alert.event = change.event();

@@ -88,6 +88,19 @@ public final class PolicyParser {
     return policy;
   }
 
+  /**
+   * Every problem of the section, each as {@code path: message} with the path from the file's root
+   * ({@code notifications.route.groupWait: ...}); empty when it can be used.
+   */
+  public static List<String> problems(Map<String, Object> section) {
+    if (section == null || section.isEmpty()) {
+      return List.of();
+    }
+    PolicyParser parser = new PolicyParser();
+    parser.section(section);
+    return List.copyOf(parser.problems);
+  }
+
   private NotificationPolicy section(Map<String, Object> section) {
     unknownKeys(ROOT, section, SECTION_KEYS);
     Map<String, Receiver> receivers = receivers(section.get("receivers"));

@@ -143,6 +143,34 @@ class AlertGroupsTest {
   }
 
   @Test
+  void shouldDeliverTheResolveOfAnAlertWhoseFiringWasMutedBySilence() {
+    AlertGroups.Silences everything = (labels, at) -> Optional.of("silence s1");
+    groups.accept(change("a", true, T0), T0);
+    AlertGroups.Tick muted = groups.due(T0.plusSeconds(30), everything);
+    assertThat(muted.flushes()).isEmpty();
+    assertThat(muted.decisions())
+        .singleElement()
+        .satisfies(d -> assertThat(d.outcome()).isEqualTo(AlertGroups.Outcome.MUTED));
+
+    AlertGroups.Change resolved = change("a", false, T0.plusSeconds(100));
+    assertThat(groups.accept(resolved, T0.plusSeconds(100))).isTrue();
+    AlertGroups.Tick tick = groups.due(T0.plusSeconds(330), everything);
+    assertThat(tick.flushes())
+        .as("a resolve is never muted, even for an alert people did not hear fire")
+        .singleElement()
+        .satisfies(
+            flush -> {
+              assertThat(flush.kind()).isEqualTo(AlertGroups.Kind.FIRST);
+              assertThat(flush.changes()).containsExactly(resolved);
+              assertThat(flush.alerts())
+                  .singleElement()
+                  .satisfies(item -> assertThat(item.firing()).isFalse());
+            });
+    groups.delivered(tick.flushes().get(0).id(), THREAD, T0.plusSeconds(331));
+    assertThat(groups.groups()).as("the episode is over").isZero();
+  }
+
+  @Test
   void shouldDropAResolveOfAnAlertThatWasNeverNotified() {
     groups.accept(change("a", true, T0), T0);
     groups.accept(change("a", false, T0.plusSeconds(10)), T0.plusSeconds(10));

@@ -33,14 +33,19 @@ public final class FakeSlack implements ActionProviderCompatibilityKit.Target {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One request as Slack would see it: the method and its form parameters. */
+  /**
+   * One request as Slack would see it: the method and its form parameters.
+   *
+   * @param answeredTs the message ts the answer carried (a thread's id); null without one
+   */
   public record Request(
       String method,
       Map<String, String> params,
       String authorization,
       Instant at,
       int status,
-      boolean ok) {
+      boolean ok,
+      String answeredTs) {
     public String param(String name) {
       return params.get(name);
     }
@@ -127,7 +132,8 @@ public final class FakeSlack implements ActionProviderCompatibilityKit.Target {
             exchange.getRequestHeaders().getFirst("Authorization"),
             Instant.now(),
             reply.status(),
-            ok);
+            ok,
+            ok ? answeredTs(reply.body()) : null);
     synchronized (this) {
       requests.add(request);
     }
@@ -142,6 +148,14 @@ public final class FakeSlack implements ActionProviderCompatibilityKit.Target {
     }
     exchange.close();
     onAnswered.accept(request);
+  }
+
+  private static String answeredTs(String body) {
+    try {
+      return JSON.readTree(body).path("ts").asText(null);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private Reply normal(String method, Map<String, String> params) {

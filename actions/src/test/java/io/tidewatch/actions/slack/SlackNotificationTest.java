@@ -297,7 +297,7 @@ class SlackNotificationTest {
     assertThat(last(key(firing)).phase()).isEqualTo(Phase.FAILED);
   }
 
-  // 4. silences (created as the CLI does) mute firing notifications; resolves still arrive
+  // 4. silences (created as the CLI does) mute firing notifications; resolves always arrive
 
   @Test
   void shouldMuteFiringNotificationsButStillDeliverTheResolve() throws Exception {
@@ -343,12 +343,14 @@ class SlackNotificationTest {
         .isEqualTo(requests.get(0).param("thread_ts") == null ? requestTs(0) : null);
     await().atMost(WAIT).until(() -> "sent".equals(outcome(key(resolved))));
 
-    AlarmStateChange quiet = resolve("web-2");
-    await().atMost(WAIT).until(() -> "not-sent".equals(outcome(key(quiet))));
-    assertThat(last(key(quiet)).detail().get("reason"))
-        .isEqualTo("resolved before it was notified");
+    // fired while silenced, resolved while still silenced: the resolve is delivered anyway
+    AlarmStateChange mutedResolve = resolve("web-2");
+    List<FakeSlack.Request> all = awaitRequests(4);
+    assertThat(all.get(3).method()).isEqualTo(POST);
+    assertThat(all.get(3).param("thread_ts")).isNull();
+    await().atMost(WAIT).until(() -> "sent".equals(outcome(key(mutedResolve))));
     Thread.sleep(1000);
-    assertThat(slack.requests()).hasSize(3);
+    assertThat(slack.requests()).hasSize(4);
 
     silences.expire(silence.id());
     assertThat(silences.get(silence.id()).orElseThrow().status(Instant.now()))
@@ -380,10 +382,14 @@ class SlackNotificationTest {
     fire("web-2");
     fire("web-3");
     List<FakeSlack.Request> posts = awaitRequests(3);
+    // The gate spaces the sends by a second; arrival times at the server may jitter by the
+    // delivery of each request on a busy machine, so allow for that, not for a burst.
     for (int i = 1; i < 3; i++) {
       assertThat(Duration.between(posts.get(i - 1).at(), posts.get(i).at()))
-          .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+          .isGreaterThanOrEqualTo(Duration.ofMillis(750));
     }
+    assertThat(Duration.between(posts.get(0).at(), posts.get(2).at()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1800));
   }
 
   @Test
