@@ -38,7 +38,13 @@ import picocli.CommandLine.Spec;
     })
 final class TailCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Created on first use, not when picocli builds the command tree: every {@code tidewatch} command
+   * would otherwise pay for Jackson's start-up.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -130,7 +136,7 @@ final class TailCommand implements Callable<Integer> {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   static String line(ConsumerRecord<String, byte[]> record, Codec codec) {
-    ObjectNode line = JSON.createObjectNode();
+    ObjectNode line = Json.MAPPER.createObjectNode();
     line.put("topic", record.topic());
     line.put("partition", record.partition());
     line.put("offset", record.offset());

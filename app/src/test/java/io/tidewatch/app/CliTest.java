@@ -327,6 +327,84 @@ class CliTest {
   }
 
   @Test
+  void shouldBacktestAMetricMathAlarmFromItsTwoMetrics(EmbeddedBroker broker) throws Exception {
+    Topics topics = new Topics("backtestmath.");
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+    }
+    String rule =
+        """
+        alarms:
+          - name: web-5xx-ratio
+            metrics:
+              e: {metric: {namespace: Web, name: http_5xx}, statistic: Sum}
+              r: {metric: {namespace: Web, name: http_requests}, statistic: Sum}
+            expression: 100 * e / r
+            groupBy: [host]
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: %d
+        """;
+    Path current = Files.createDirectory(dir.resolve("math-current"));
+    Files.writeString(current.resolve("web.yaml"), rule.formatted(10));
+    Path candidate = Files.createDirectory(dir.resolve("math-candidate"));
+    Files.writeString(candidate.resolve("web.yaml"), rule.formatted(5));
+    assertThat(
+            run(
+                    "rules",
+                    "apply",
+                    current.toString(),
+                    "--topic-prefix",
+                    "backtestmath.",
+                    "--bootstrap-servers",
+                    bootstrap)
+                .exitCode())
+        .isZero();
+
+    // An hour: 100 requests a minute, 8 of them errors for 5 minutes in every 20, else 1.
+    SeriesId requests = SeriesId.of("Web", "http_requests", Map.of("host", "a"));
+    SeriesId errors = SeriesId.of("Web", "http_5xx", Map.of("host", "a"));
+    long hourAgo = (System.currentTimeMillis() / 60_000 - 62) * 60_000;
+    try (KafkaProducer<String, MetricPoint> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            topics.metrics().codec().serializer())) {
+      for (int minute = 0; minute < 60; minute++) {
+        long t = hourAgo + minute * 60_000L;
+        producer.send(
+            new ProducerRecord<>(
+                topics.metrics().name(),
+                requests.key(),
+                new MetricPoint(requests, Instant.ofEpochMilli(t + 5_000), 100, "1")));
+        producer.send(
+            new ProducerRecord<>(
+                topics.metrics().name(),
+                errors.key(),
+                new MetricPoint(
+                    errors, Instant.ofEpochMilli(t + 6_000), minute % 20 < 5 ? 8 : 1, "1")));
+      }
+    }
+
+    Run text =
+        run(
+            "rules",
+            "backtest",
+            candidate.toString(),
+            "--since",
+            "2h",
+            "--topic-prefix",
+            "backtestmath.",
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("replayed 120 datapoints")
+        .contains("web-5xx-ratio{host=a}: would have alarmed 3 times; current rules: never");
+  }
+
+  @Test
   void shouldAddListAndExpireSilencesFromTheCommandLine() {
     Run added =
         run(

@@ -32,8 +32,9 @@ import org.apache.kafka.clients.admin.Admin;
  * warm-up; heap is the peak of the heap pools reported by the child at the end.
  *
  * <p>Usage: {@code bench/run AgentOverhead [seconds [JVM flags of the agent...]]} (default 120 s
- * measured after a 20 s warm-up, flags {@code -Xmx64m}); e.g. {@code bench/run AgentOverhead 300
- * -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} for a small-daemon JVM.
+ * measured after a 20 s warm-up, the flags the {@code tidewatch} launcher gives the agent: {@code
+ * -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}); e.g. {@code bench/run AgentOverhead 300
+ * -Xmx64m} for the JVM's default compilers and collector.
  */
 public final class AgentOverhead {
 
@@ -51,7 +52,9 @@ public final class AgentOverhead {
     }
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 120;
     List<String> jvmFlags =
-        args.length > 1 ? List.of(args).subList(1, args.length) : List.of("-Xmx64m");
+        args.length > 1
+            ? List.of(args).subList(1, args.length)
+            : List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     Path dir = Files.createTempDirectory("tidewatch-agent-bench-");
     Path log = dir.resolve("access.log");
     Files.writeString(log, "");

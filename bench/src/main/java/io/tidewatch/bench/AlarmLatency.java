@@ -57,6 +57,8 @@ public final class AlarmLatency {
       System.out.println(BenchEnvironment.describe());
       List<Long> flipping = Collections.synchronizedList(new ArrayList<>());
       List<Long> silent = Collections.synchronizedList(new ArrayList<>());
+      List<Long> firstEvaluations = Collections.synchronizedList(new ArrayList<>());
+      List<Long> silentEvaluated = Collections.synchronizedList(new ArrayList<>());
       long silentFrom = Math.floorDiv(System.currentTimeMillis() + seconds * 500L, PERIOD) * PERIOD;
       try (AlarmStreams streams =
               AlarmStreams.start(
@@ -76,8 +78,19 @@ public final class AlarmLatency {
             long received = System.currentTimeMillis();
             AlarmStateChange change = topics.alarmEvents().codec().decode(record);
             long due = Math.floorDiv(change.time().toEpochMilli(), PERIOD) * PERIOD;
-            if (change.detail().alarmName().endsWith("-silent")) {
-              silent.add(received - due);
+            boolean fromInsufficient =
+                change.detail().previousState() == null
+                    || change.detail().previousState().value()
+                        == io.tidewatch.model.alarm.AlarmState.INSUFFICIENT_DATA;
+            if (fromInsufficient) {
+              // An instance's first evaluation (INSUFFICIENT_DATA -> OK/ALARM) happens while the
+              // processor starts up and works through its first records: not the silent case.
+              firstEvaluations.add(received - due);
+            } else if (change.detail().alarmName().endsWith("-silent")) {
+              // Its last datapoint is in the period before silentFrom; the range (N + 2 = 3
+              // periods) is empty from silentFrom + 3 periods on: that period end is due.
+              silent.add(received - (silentFrom + 3 * PERIOD));
+              silentEvaluated.add(change.time().toEpochMilli() - (silentFrom + 3 * PERIOD));
             } else if (change.detail().previousState() != null
                 && change.detail().previousState().value()
                     != io.tidewatch.model.alarm.AlarmState.INSUFFICIENT_DATA) {
@@ -89,6 +102,8 @@ public final class AlarmLatency {
       }
       report("reporting series, transition every period", flipping);
       report("silent series, missing data -> ALARM", silent);
+      report("  of which: period end -> evaluated (event time)", silentEvaluated);
+      report("first evaluations (start-up, not a target)", firstEvaluations);
     }
   }
 

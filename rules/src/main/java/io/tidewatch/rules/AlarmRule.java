@@ -27,6 +27,9 @@ import java.util.Optional;
  *     of {@link MetricMath#metrics()}
  * @param anomalyBand for an anomaly-band alarm (a band {@link #comparison()}), its band, else null;
  *     such an alarm's {@link #threshold()} is a placeholder (0) that nothing compares with
+ * @param maxInstances the most alarm instances ({@code groupBy} value sets) evaluated at once; a
+ *     series of a further instance is not evaluated but counted, and the limit is reported once
+ *     (default {@link #DEFAULT_MAX_INSTANCES})
  */
 public record AlarmRule(
     String name,
@@ -46,7 +49,11 @@ public record AlarmRule(
     Map<String, String> labels,
     String runbook,
     MetricMath metricMath,
-    AnomalyBand anomalyBand) {
+    AnomalyBand anomalyBand,
+    int maxInstances) {
+
+  /** The cardinality limit of an alarm that does not set {@code maxInstances}. */
+  public static final int DEFAULT_MAX_INSTANCES = 1000;
 
   public AlarmRule {
     Objects.requireNonNull(name, "name");
@@ -95,6 +102,51 @@ public record AlarmRule(
                   + " LessThanLowerThreshold or LessThanLowerOrGreaterThanUpperThreshold), found "
                   + comparison);
     }
+    if (maxInstances < 1) {
+      throw new IllegalArgumentException("maxInstances must be at least 1, found " + maxInstances);
+    }
+  }
+
+  /** An alarm with the default cardinality limit. */
+  public AlarmRule(
+      String name,
+      String description,
+      MetricSelector metric,
+      List<String> groupBy,
+      Statistic statistic,
+      Duration period,
+      int evaluationPeriods,
+      int datapointsToAlarm,
+      int evaluationRange,
+      ComparisonOperator comparison,
+      double threshold,
+      TreatMissingData treatMissingData,
+      Duration allowedLateness,
+      AlarmActions actions,
+      Map<String, String> labels,
+      String runbook,
+      MetricMath metricMath,
+      AnomalyBand anomalyBand) {
+    this(
+        name,
+        description,
+        metric,
+        groupBy,
+        statistic,
+        period,
+        evaluationPeriods,
+        datapointsToAlarm,
+        evaluationRange,
+        comparison,
+        threshold,
+        treatMissingData,
+        allowedLateness,
+        actions,
+        labels,
+        runbook,
+        metricMath,
+        anomalyBand,
+        DEFAULT_MAX_INSTANCES);
   }
 
   /** A plain or metric-math alarm without an anomaly band. */
@@ -209,7 +261,8 @@ public record AlarmRule(
         labels,
         runbook,
         java.util.Objects.requireNonNull(math, "math"),
-        anomalyBand);
+        anomalyBand,
+        maxInstances);
   }
 
   /**

@@ -48,7 +48,8 @@ final class RuleFileParser {
           "allowedLateness",
           "actions",
           "labels",
-          "runbook");
+          "runbook",
+          "maxInstances");
   private static final List<String> MATH_KEYS = List.of("metrics", "expression");
   private static final List<String> MATH_METRIC_KEYS = List.of("metric", "statistic");
   private static final Pattern MATH_ID = Pattern.compile("[a-z][A-Za-z0-9_]*");
@@ -336,6 +337,7 @@ final class RuleFileParser {
     Optional<Map<String, String>> labels =
         fields.stringMap("labels", "{severity: page, team: web}");
     String runbook = fields.string("runbook", false).orElse(null);
+    Optional<Integer> maxInstances = fields.integer("maxInstances", false, 1);
     if (diagnostics.errors() > errorsBefore || name == null) {
       return new ParsedAlarm(name, null, references);
     }
@@ -359,7 +361,8 @@ final class RuleFileParser {
             labels.orElse(Map.of()),
             runbook,
             metricMath.orElse(null),
-            anomalyBand.orElse(null));
+            anomalyBand.orElse(null),
+            maxInstances.orElse(AlarmRule.DEFAULT_MAX_INSTANCES));
     return new ParsedAlarm(name, rule, references);
   }
 

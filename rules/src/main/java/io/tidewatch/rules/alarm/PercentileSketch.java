@@ -116,6 +116,27 @@ public final class PercentileSketch {
     }
   }
 
+  /** DDSketch's binary encoding (a copy): the compact form for binary stores. */
+  public byte[] toBytes() {
+    return encoded().clone();
+  }
+
+  /**
+   * Reads {@link #toBytes()}'s form.
+   *
+   * @throws IllegalArgumentException when the bytes are not such an encoding
+   */
+  public static PercentileSketch fromBytes(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    try {
+      DDSketch sketch = newSketch();
+      sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes));
+      return new PercentileSketch(sketch);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not an encoded percentile sketch: " + e.getMessage(), e);
+    }
+  }
+
   private byte[] encoded() {
     byte[] bytes = encoded;
     if (bytes == null) {

@@ -2,8 +2,11 @@ package io.tidewatch.rules.test;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.rules.AlarmRule;
+import io.tidewatch.rules.MetricSelector;
 import io.tidewatch.rules.RuleSet;
+import io.tidewatch.rules.Statistic;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AlarmDatapoints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +19,10 @@ import java.util.TreeMap;
 /**
  * Replays recorded datapoints through a rule set with the evaluator of {@code rules test} (and of
  * the stream processor): what {@code tidewatch rules backtest} uses to say which transitions a
- * candidate rule set would have produced. Samples are aggregated per alarm instance and period as
- * they are added, so memory follows instances × periods, not the number of samples.
+ * candidate rule set would have produced. Plain and metric-math alarms are replayed alike: a
+ * metric-math alarm aggregates each of its metrics per instance and period. Samples are aggregated
+ * per alarm instance and period as they are added, so memory follows instances × periods, not the
+ * number of samples.
  */
 public final class AlarmReplay {
 
@@ -26,19 +31,39 @@ public final class AlarmReplay {
       String instance, long periodEndMillis, AlarmState from, AlarmState to, String reason) {}
 
   private final RuleSet rules;
-  private final Map<String, List<AlarmRule>> rulesByMetric = new HashMap<>();
+  private final Map<String, List<Input>> inputsByMetric = new HashMap<>();
   private final Map<String, Instance> instances = new LinkedHashMap<>();
 
-  private record Instance(AlarmRule rule, NavigableMap<Long, Aggregate> periods) {}
+  /**
+   * One input of an alarm: the series it selects and what it aggregates them for.
+   *
+   * @param id {@link AlarmDatapoints#PLAIN} for a plain alarm, else the metric-math metric id
+   */
+  private record Input(AlarmRule rule, String id, MetricSelector selector, Statistic statistic) {}
+
+  /** An alarm instance's aggregates, by input id and period start. */
+  private record Instance(AlarmRule rule, Map<String, NavigableMap<Long, Aggregate>> inputs) {}
 
   public AlarmReplay(RuleSet rules) {
     this.rules = rules;
     for (AlarmRule rule : rules.alarms()) {
-      rulesByMetric
-          .computeIfAbsent(
-              rule.metric().namespace() + '\u0000' + rule.metric().name(), k -> new ArrayList<>())
-          .add(rule);
+      if (rule.hasMetricMath()) {
+        rule.metricMath()
+            .metrics()
+            .forEach(
+                (id, metric) -> index(new Input(rule, id, metric.metric(), metric.statistic())));
+      } else {
+        index(new Input(rule, AlarmDatapoints.PLAIN, rule.metric(), rule.statistic()));
+      }
     }
+  }
+
+  private void index(Input input) {
+    inputsByMetric
+        .computeIfAbsent(
+            input.selector().namespace() + '\u0000' + input.selector().name(),
+            k -> new ArrayList<>())
+        .add(input);
   }
 
   public RuleSet rules() {
@@ -52,10 +77,11 @@ public final class AlarmReplay {
       Map<String, String> dimensions,
       long timestampMillis,
       double value) {
-    for (AlarmRule rule : rulesByMetric.getOrDefault(namespace + '\u0000' + name, List.of())) {
-      if (!rule.metric().matches(namespace, name, dimensions)) {
+    for (Input input : inputsByMetric.getOrDefault(namespace + '\u0000' + name, List.of())) {
+      if (!input.selector().matches(namespace, name, dimensions)) {
         continue;
       }
+      AlarmRule rule = input.rule();
       Optional<Map<String, String>> instance = rule.instanceOf(dimensions);
       if (instance.isEmpty()) {
         continue;
@@ -64,9 +90,10 @@ public final class AlarmReplay {
       long start = Math.floorDiv(timestampMillis, period) * period;
       instances
           .computeIfAbsent(
-              rule.instanceId(instance.get()), id -> new Instance(rule, new TreeMap<>()))
-          .periods()
-          .merge(start, Aggregate.of(value, rule.statistic()), Aggregate::merge);
+              rule.instanceId(instance.get()), id -> new Instance(rule, new LinkedHashMap<>()))
+          .inputs()
+          .computeIfAbsent(input.id(), id -> new TreeMap<>())
+          .merge(start, Aggregate.of(value, input.statistic()), Aggregate::merge);
     }
   }
 
@@ -79,7 +106,7 @@ public final class AlarmReplay {
     instances.forEach(
         (id, instance) -> {
           AlarmTimeline timeline =
-              AlarmTimeline.run(instance.rule(), id, instance.periods(), horizonMillis);
+              AlarmTimeline.run(instance.rule(), id, instance.inputs(), horizonMillis);
           result.put(
               id,
               timeline.transitions().stream()

@@ -5,10 +5,10 @@ import io.tidewatch.rules.AlarmRule;
 import io.tidewatch.rules.MathMetric;
 import io.tidewatch.rules.Statistic;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AlarmDatapoints;
 import io.tidewatch.rules.alarm.AlarmEvaluator;
 import io.tidewatch.rules.alarm.AnomalyModel;
 import io.tidewatch.rules.alarm.Evaluation;
-import io.tidewatch.rules.alarm.MetricMathEvaluator;
 import io.tidewatch.rules.alarm.PeriodDatapoint;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -39,7 +38,7 @@ final class AlarmTimeline implements Timeline {
   private final String instanceId;
 
   /** The metric of a plain alarm in {@link #byMetric}; metric-math alarms use their ids. */
-  static final String PLAIN = "";
+  static final String PLAIN = AlarmDatapoints.PLAIN;
 
   private final Map<String, NavigableMap<Long, Aggregate>> byMetric;
   private final long firstPeriod;
@@ -142,38 +141,15 @@ final class AlarmTimeline implements Timeline {
   }
 
   /**
-   * The alarm's datapoints of the periods from {@code first} to before {@code end}: the statistic
-   * of a plain alarm, the expression of a metric-math alarm (evaluated over exactly these periods,
-   * so {@code FILL(m, REPEAT)} looks back only within them, as in the processor's range).
+   * The alarm's datapoints of the periods from {@code first} to before {@code end}, as the stream
+   * processor computes them ({@link AlarmDatapoints#between}).
    */
   private List<Double> values(long first, long end) {
-    long period = rule.period().toMillis();
-    List<Double> values = new ArrayList<>();
-    if (!rule.hasMetricMath()) {
-      for (long start = first; start < end; start += period) {
-        values.add(statistic(PLAIN, rule.statistic(), start));
-      }
-      return values;
-    }
-    List<Map<String, Double>> periods = new ArrayList<>();
-    for (long start = first; start < end; start += period) {
-      Map<String, Double> row = new HashMap<>();
-      for (Map.Entry<String, MathMetric> metric : rule.metricMath().metrics().entrySet()) {
-        row.put(metric.getKey(), statistic(metric.getKey(), metric.getValue().statistic(), start));
-      }
-      periods.add(row);
-    }
-    return MetricMathEvaluator.evaluate(rule.metricMath(), periods);
+    return AlarmDatapoints.between(rule, byMetric, first, end);
   }
 
   private Double statistic(String metric, Statistic statistic, long periodStart) {
-    NavigableMap<Long, Aggregate> periods = byMetric.get(metric);
-    Aggregate aggregate = periods == null ? null : periods.get(periodStart);
-    if (aggregate == null) {
-      return null;
-    }
-    OptionalDouble value = aggregate.value(statistic);
-    return value.isPresent() ? value.getAsDouble() : null;
+    return AlarmDatapoints.statistic(byMetric.get(metric), statistic, periodStart);
   }
 
   AlarmRule rule() {

@@ -2,7 +2,9 @@ package io.tidewatch.streams.alarm;
 
 import io.tidewatch.rules.AlarmRule;
 import io.tidewatch.rules.CompositeAlarmRule;
+import io.tidewatch.rules.MetricSelector;
 import io.tidewatch.rules.RuleSet;
+import io.tidewatch.rules.alarm.AlarmDatapoints;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,15 +16,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The alarms in force, indexed for the hot path: the router looks up the alarms of a metric by
- * namespace and name instead of testing every rule against every point.
+ * The alarms in force, indexed for the hot path: the router looks up the alarm inputs of a metric
+ * by namespace and name instead of testing every rule against every point. A metric-math alarm has
+ * one input per metric of its {@code metrics:}.
  */
 final class AlarmCatalog {
 
   private final RuleSet rules;
   private final Map<String, AlarmRule> byName = new LinkedHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
-  private final Map<String, List<AlarmRule>> byMetric = new HashMap<>();
+  private final Map<String, List<Route>> byMetric = new HashMap<>();
   private final Map<String, List<CompositeAlarmRule>> compositesByName = new HashMap<>();
 
   AlarmCatalog(RuleSet rules) {
@@ -31,12 +34,29 @@ final class AlarmCatalog {
     for (AlarmRule rule : rules.alarms()) {
       byName.put(rule.name(), rule);
       fingerprints.put(rule.name(), fingerprintOf(rule));
-      byMetric
-          .computeIfAbsent(
-              metricKey(rule.metric().namespace(), rule.metric().name()),
-              key -> new java.util.ArrayList<>())
-          .add(rule);
+      if (rule.hasMetricMath()) {
+        rule.metricMath()
+            .metrics()
+            .forEach((id, metric) -> index(new Route(rule, id, metric.metric())));
+      } else {
+        index(new Route(rule, AlarmDatapoints.PLAIN, rule.metric()));
+      }
     }
+  }
+
+  /**
+   * One input of an alarm, as the router sees it: the series it selects and the id under which the
+   * evaluator aggregates them ({@link AlarmDatapoints#PLAIN} for a plain alarm, the metric id of a
+   * metric-math alarm's {@code metrics:}).
+   */
+  record Route(AlarmRule rule, String input, MetricSelector selector) {}
+
+  private void index(Route route) {
+    byMetric
+        .computeIfAbsent(
+            metricKey(route.selector().namespace(), route.selector().name()),
+            key -> new java.util.ArrayList<>())
+        .add(route);
   }
 
   /** The composite alarms whose rule names this alarm instance or its alarm. */
@@ -70,7 +90,8 @@ final class AlarmCatalog {
     return Optional.ofNullable(byName.get(name));
   }
 
-  List<AlarmRule> rulesFor(String namespace, String name) {
+  /** The alarm inputs that may select series of this metric (their dimensions still decide). */
+  List<Route> routesFor(String namespace, String name) {
     return byMetric.getOrDefault(metricKey(namespace, name), List.of());
   }
 
@@ -84,10 +105,12 @@ final class AlarmCatalog {
   }
 
   private static String fingerprintOf(AlarmRule rule) {
+    // The cardinality limit does not change what an instance aggregates: leave it out, so that
+    // changing it (or the arrival of the key itself) keeps every instance's aggregates.
+    String definition = rule.toString().replace(", maxInstances=" + rule.maxInstances() + "]", "]");
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(rule.toString().getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256").digest(definition.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

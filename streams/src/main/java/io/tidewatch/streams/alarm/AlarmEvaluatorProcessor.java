@@ -3,7 +3,9 @@ package io.tidewatch.streams.alarm;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.rules.AlarmRule;
+import io.tidewatch.rules.Statistic;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AlarmDatapoints;
 import io.tidewatch.rules.alarm.AlarmEvaluator;
 import io.tidewatch.rules.alarm.Evaluation;
 import io.tidewatch.rules.alarm.PeriodDatapoint;
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * that is how a silent agent is noticed. The engine owns its timing (Processor API and a wall-clock
  * punctuator) instead of relying on windowed-aggregation emission, which Kafka Streams throttles.
  *
+ * <p>A metric-math alarm aggregates each of its metrics per period (the router tags each datapoint
+ * with its metric id, {@link AlarmInputHeader}); its datapoints are the expression over those
+ * aggregates, computed by {@link AlarmDatapoints}, as in {@code rules test}. A new instance beyond
+ * the alarm's {@code maxInstances} is not created ({@link InstanceCensus}).
+ *
  * <p>Stream time is the newest datapoint time seen by this task, never ahead of the wall clock by
  * more than {@link #FUTURE_TOLERANCE}: a record stamped far in the future is dropped and cannot
  * advance time for everyone else.
@@ -57,14 +64,22 @@ final class AlarmEvaluatorProcessor
   private long lastRecordAt = Long.MIN_VALUE;
   private org.apache.kafka.common.metrics.Sensor lateDropped;
   private org.apache.kafka.common.metrics.Sensor futureDropped;
+  private org.apache.kafka.common.metrics.Sensor overLimit;
   private final DueIndex due = new DueIndex();
   private AlarmCatalog indexedFor;
+  private final InstanceCensus census;
+  private final InstanceCensus.Share share;
 
   AlarmEvaluatorProcessor(
-      RuleRegistry rules, Duration evaluationDelay, Duration punctuationInterval) {
+      RuleRegistry rules,
+      Duration evaluationDelay,
+      Duration punctuationInterval,
+      InstanceCensus census) {
     this.rules = rules;
     this.evaluationDelay = evaluationDelay;
     this.punctuationInterval = punctuationInterval;
+    this.census = census;
+    this.share = census.share();
   }
 
   @Override
@@ -73,6 +88,15 @@ final class AlarmEvaluatorProcessor
     this.store = context.getStateStore(STORE);
     this.lateDropped = DiscardSensors.of(context, "late-datapoints-dropped");
     this.futureDropped = DiscardSensors.of(context, "future-datapoints-dropped");
+    this.overLimit = DiscardSensors.of(context, InstanceCensus.SENSOR);
+    // The store is restored before processors start: count this task's instances toward the limits
+    // (afresh: a revived task initializes the same processor again).
+    share.release();
+    try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
+      while (all.hasNext()) {
+        share.add(all.next().value.rule());
+      }
+    }
     context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
@@ -128,11 +152,19 @@ final class AlarmEvaluatorProcessor
     streamTime = Math.max(streamTime, timestamp);
     lastRecordAt = now;
 
+    String input = AlarmInputHeader.of(record);
+    Optional<Statistic> statistic = statisticOf(rule, input);
+    if (statistic.isEmpty()) {
+      return; // the alarm's metric math changed while this datapoint was in flight
+    }
     long period = rule.period().toMillis();
     long periodStart = Math.floorDiv(timestamp, period) * period;
     long periodEnd = periodStart + period;
     AlarmInstanceState state =
-        current(record.key(), rule, catalog.fingerprint(rule), datapoint, periodStart);
+        current(record.key(), rule, catalog.fingerprint(rule), datapoint, periodStart, now);
+    if (state == null) {
+      return; // a new instance beyond the alarm's maxInstances: counted, not evaluated
+    }
 
     boolean alreadyEvaluated = periodEnd <= state.lastEvaluatedEndMillis();
     if (alreadyEvaluated && now > periodEnd + lateness(rule) + evaluationDelay.toMillis()) {
@@ -141,8 +173,9 @@ final class AlarmEvaluatorProcessor
       return;
     }
     state =
-        state.withPeriods(
-            withSample(state.periods(), periodStart, datapoint.sample(rule.statistic())));
+        state.withAggregates(
+            input,
+            withSample(state.aggregatesOf(input), periodStart, datapoint.sample(statistic.get())));
     if (alreadyEvaluated) {
       // Late but within the allowed lateness: evaluate the last period again; it may correct it.
       state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);
@@ -150,13 +183,54 @@ final class AlarmEvaluatorProcessor
     save(record.key(), rule, evaluateDue(record.key(), rule, state, now));
   }
 
+  /**
+   * The instance's state, a fresh one for a new instance, or null when a new instance would exceed
+   * the alarm's {@link AlarmRule#maxInstances()}: its datapoint is counted and the limit reported
+   * (once per alarm and limit).
+   */
   private AlarmInstanceState current(
-      String key, AlarmRule rule, String fingerprint, AlarmDatapoint datapoint, long periodStart) {
+      String key,
+      AlarmRule rule,
+      String fingerprint,
+      AlarmDatapoint datapoint,
+      long periodStart,
+      long now) {
     AlarmInstanceState state = store.get(key);
     if (state == null) {
+      if (!share.admit(rule.name(), rule.maxInstances())) {
+        overLimit.record();
+        if (census.firstRefusal(rule.name(), rule.maxInstances())) {
+          LOG.warn(
+              "alarm '{}' reached its limit of {} instances; {} and further new instances are not"
+                  + " evaluated",
+              rule.name(),
+              rule.maxInstances(),
+              key);
+          context.forward(
+              new Record<>(
+                  CardinalityLimitEvent.instanceId(rule.name()),
+                  CardinalityLimitEvent.of(rule, key, Instant.ofEpochMilli(now)),
+                  now));
+        }
+        return null;
+      }
       return AlarmInstanceState.fresh(rule.name(), fingerprint, datapoint.instance(), periodStart);
     }
     return fingerprint.equals(state.ruleFingerprint()) ? state : state.forRule(fingerprint);
+  }
+
+  /** The statistic an input aggregates for, or empty when it is no longer an input of the rule. */
+  private static Optional<Statistic> statisticOf(AlarmRule rule, String input) {
+    try {
+      return Optional.of(AlarmDatapoints.statisticOf(rule, input));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    share.release();
   }
 
   private static NavigableMap<Long, Aggregate> withSample(
@@ -179,6 +253,7 @@ final class AlarmEvaluatorProcessor
       Optional<AlarmRule> rule = catalog.rule(state.rule());
       if (rule.isEmpty()) {
         store.delete(key);
+        share.remove(state.rule());
         context.forward(new Record<>(key, null, now)); // tombstone in tw.alarm-state
         continue;
       }
@@ -214,16 +289,17 @@ final class AlarmEvaluatorProcessor
   private AlarmInstanceState evaluateAt(
       String key, AlarmRule rule, AlarmInstanceState state, long periodEnd, long now) {
     long period = rule.period().toMillis();
+    long first = periodEnd - rule.evaluationRange() * period;
+    List<Double> values = AlarmDatapoints.between(rule, state.aggregates(rule), first, periodEnd);
     if (rule.hasAnomalyBand() && periodEnd > state.lastEvaluatedEndMillis()) {
-      long newest = periodEnd - period;
-      state = state.learned(rule.anomalyBand(), newest, valueOf(rule, state, newest));
+      state = state.learned(rule.anomalyBand(), periodEnd - period, values.get(values.size() - 1));
     }
-    List<PeriodDatapoint> range = new ArrayList<>(rule.evaluationRange());
-    for (int back = rule.evaluationRange(); back >= 1; back--) {
-      long start = periodEnd - back * period;
+    List<PeriodDatapoint> range = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      long start = first + i * period;
       range.add(
           new PeriodDatapoint(
-              Instant.ofEpochMilli(start), valueOf(rule, state, start), state.bands().get(start)));
+              Instant.ofEpochMilli(start), values.get(i), state.bands().get(start)));
     }
     Evaluation evaluation =
         AlarmEvaluator.evaluate(rule, range, state.state(), Instant.ofEpochMilli(now));
@@ -244,16 +320,6 @@ final class AlarmEvaluatorProcessor
     LOG.debug("{} {} -> {}: {}", key, state.state(), evaluation.state(), evaluation.reason());
     return evaluated.transitioned(
         evaluation.state(), evaluation.reason(), evaluation.reasonDataJson(), now);
-  }
-
-  /** The alarm's statistic over one period, or null when the period has no datapoint. */
-  private static Double valueOf(AlarmRule rule, AlarmInstanceState state, long periodStart) {
-    Aggregate aggregate = state.periods().get(periodStart);
-    if (aggregate == null) {
-      return null;
-    }
-    var statistic = aggregate.value(rule.statistic());
-    return statistic.isPresent() ? statistic.getAsDouble() : null;
   }
 
   /**

@@ -42,6 +42,21 @@ final class AlarmEvents {
   }
 
   private static AlarmStateChange.Configuration configuration(AlarmRule rule) {
+    if (rule.hasMetricMath()) {
+      // No single metric or statistic: the reason and reasonData carry the expression's values.
+      return new AlarmStateChange.Configuration(
+          rule.description(),
+          null,
+          null,
+          null,
+          null,
+          rule.period().toSeconds(),
+          rule.evaluationPeriods(),
+          rule.datapointsToAlarm(),
+          rule.comparison().name(),
+          rule.threshold(),
+          rule.treatMissingData().name());
+    }
     return new AlarmStateChange.Configuration(
         rule.description(),
         rule.metric().namespace(),

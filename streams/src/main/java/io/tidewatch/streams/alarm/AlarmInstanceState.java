@@ -1,9 +1,12 @@
 package io.tidewatch.streams.alarm;
 
 import io.tidewatch.model.alarm.AlarmState;
+import io.tidewatch.rules.AlarmRule;
 import io.tidewatch.rules.AnomalyBand;
 import io.tidewatch.rules.alarm.Aggregate;
+import io.tidewatch.rules.alarm.AlarmDatapoints;
 import io.tidewatch.rules.alarm.AnomalyModel;
+import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -16,6 +19,9 @@ import java.util.TreeMap;
  *
  * @param ruleFingerprint identifies the rule definition the aggregates were built for; a changed
  *     rule (e.g. another period) starts its aggregates afresh but keeps the state
+ * @param periods a plain alarm's aggregates by period start (empty for metric math)
+ * @param inputs a metric-math alarm's aggregates by metric id and period start (empty for a plain
+ *     alarm)
  */
 record AlarmInstanceState(
     String rule,
@@ -28,13 +34,58 @@ record AlarmInstanceState(
     long lastEvaluatedEndMillis,
     NavigableMap<Long, Aggregate> periods,
     AnomalyModel model,
-    NavigableMap<Long, AnomalyModel.Band> bands) {
+    NavigableMap<Long, AnomalyModel.Band> bands,
+    Map<String, NavigableMap<Long, Aggregate>> inputs) {
 
   AlarmInstanceState {
     instance = Map.copyOf(instance);
     periods = new TreeMap<>(periods);
     model = model == null ? AnomalyModel.empty() : model;
     bands = bands == null ? new TreeMap<>() : new TreeMap<>(bands);
+    Map<String, NavigableMap<Long, Aggregate>> copy = new TreeMap<>();
+    if (inputs != null) {
+      inputs.forEach((id, aggregates) -> copy.put(id, new TreeMap<>(aggregates)));
+    }
+    inputs = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * The aggregates of every input of {@code rule}, as {@link AlarmDatapoints#between} takes them:
+   * {@link #periods()} for a plain alarm, {@link #inputs()} for a metric-math alarm.
+   */
+  Map<String, NavigableMap<Long, Aggregate>> aggregates(AlarmRule rule) {
+    return rule.hasMetricMath() ? inputs : Map.of(AlarmDatapoints.PLAIN, periods);
+  }
+
+  /** The aggregates of one input ({@link AlarmDatapoints#PLAIN} or a metric-math id). */
+  NavigableMap<Long, Aggregate> aggregatesOf(String input) {
+    if (AlarmDatapoints.PLAIN.equals(input)) {
+      return periods;
+    }
+    NavigableMap<Long, Aggregate> known = inputs.get(input);
+    return known == null ? new TreeMap<>() : known;
+  }
+
+  /** This state with new aggregates for one input. */
+  AlarmInstanceState withAggregates(String input, NavigableMap<Long, Aggregate> aggregates) {
+    if (AlarmDatapoints.PLAIN.equals(input)) {
+      return withPeriods(aggregates);
+    }
+    Map<String, NavigableMap<Long, Aggregate>> newInputs = new TreeMap<>(inputs);
+    newInputs.put(input, aggregates);
+    return new AlarmInstanceState(
+        rule,
+        ruleFingerprint,
+        instance,
+        state,
+        reason,
+        reasonData,
+        stateTimestampMillis,
+        lastEvaluatedEndMillis,
+        periods,
+        model,
+        bands,
+        newInputs);
   }
 
   /**
@@ -57,7 +108,8 @@ record AlarmInstanceState(
         lastEvaluatedEndMillis,
         periods,
         newModel,
-        newBands);
+        newBands,
+        inputs);
   }
 
   static AlarmInstanceState fresh(
@@ -73,7 +125,8 @@ record AlarmInstanceState(
         lastEvaluatedEnd,
         new TreeMap<>(),
         AnomalyModel.empty(),
-        new TreeMap<>());
+        new TreeMap<>(),
+        Map.of());
   }
 
   /** Forgets periods (and their bands) that start before {@code from}: out of every range now. */
@@ -89,7 +142,8 @@ record AlarmInstanceState(
         lastEvaluatedEndMillis,
         periods.tailMap(from, true),
         model,
-        bands.tailMap(from, true));
+        bands.tailMap(from, true),
+        prunedInputs(from));
   }
 
   AlarmInstanceState withPeriods(NavigableMap<Long, Aggregate> newPeriods) {
@@ -104,7 +158,8 @@ record AlarmInstanceState(
         lastEvaluatedEndMillis,
         newPeriods,
         model,
-        bands);
+        bands,
+        inputs);
   }
 
   AlarmInstanceState evaluated(long periodEnd) {
@@ -119,7 +174,8 @@ record AlarmInstanceState(
         periodEnd,
         periods,
         model,
-        bands);
+        bands,
+        inputs);
   }
 
   AlarmInstanceState transitioned(
@@ -135,7 +191,8 @@ record AlarmInstanceState(
         lastEvaluatedEndMillis,
         periods,
         model,
-        bands);
+        bands,
+        inputs);
   }
 
   AlarmInstanceState forRule(String fingerprint) {
@@ -150,6 +207,13 @@ record AlarmInstanceState(
         lastEvaluatedEndMillis,
         new TreeMap<>(),
         AnomalyModel.empty(),
-        new TreeMap<>());
+        new TreeMap<>(),
+        Map.of());
+  }
+
+  private Map<String, NavigableMap<Long, Aggregate>> prunedInputs(long from) {
+    Map<String, NavigableMap<Long, Aggregate>> pruned = new TreeMap<>();
+    inputs.forEach((id, aggregates) -> pruned.put(id, aggregates.tailMap(from, true)));
+    return pruned;
   }
 }

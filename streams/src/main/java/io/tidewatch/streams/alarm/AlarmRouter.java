@@ -13,6 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Sends each metric point to every alarm instance that watches its series, re-keyed by alarm
  * instance id so that all points of one instance meet in one task, whichever series they come from.
+ * A point selected by a metric-math alarm's metric travels with the metric's id in a header ({@link
+ * AlarmInputHeader}); a point selected by several of its metrics is sent once for each.
  */
 final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmDatapoint> {
 
@@ -72,12 +74,18 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
       return;
     }
     var series = point.series();
-    List<AlarmRule> watching = rules.current().rulesFor(series.namespace(), series.name());
-    if (watching.isEmpty() || duplicate(series.key(), point.timestamp().toEpochMilli())) {
+    List<AlarmCatalog.Route> watching =
+        rules.current().routesFor(series.namespace(), series.name());
+    if (watching.isEmpty()) {
       return;
     }
-    for (AlarmRule rule : watching) {
-      if (!rule.metric().matches(series.namespace(), series.name(), series.dimensions())) {
+    String seriesKey = series.key(); // escapes every dimension: once per point
+    if (duplicate(seriesKey, point.timestamp().toEpochMilli())) {
+      return;
+    }
+    for (AlarmCatalog.Route route : watching) {
+      AlarmRule rule = route.rule();
+      if (!route.selector().matches(series.namespace(), series.name(), series.dimensions())) {
         continue;
       }
       Optional<Map<String, String>> instance = rule.instanceOf(series.dimensions());
@@ -88,11 +96,13 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
           new AlarmDatapoint(
               rule.name(),
               instance.get(),
-              series.key(),
+              seriesKey,
               point.timestamp().toEpochMilli(),
               point.value(),
               point.distribution());
-      context.forward(record.withKey(rule.instanceId(instance.get())).withValue(datapoint));
+      context.forward(
+          AlarmInputHeader.tagged(
+              record.withKey(rule.instanceId(instance.get())).withValue(datapoint), route.input()));
     }
   }
 }

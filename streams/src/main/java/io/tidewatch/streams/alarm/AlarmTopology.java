@@ -55,6 +55,9 @@ public final class AlarmTopology {
     }
   }
 
+  /** Deserialized values each task keeps between commits, per store (about 1 KiB each). */
+  static final int CACHED_PER_TASK = 100_000;
+
   private AlarmTopology() {}
 
   /** A series' recent timestamps, eight bytes each. */
@@ -85,16 +88,23 @@ public final class AlarmTopology {
     Topic<AlarmStateChange> states = config.topics().alarmState();
     Serde<String> keys = Serdes.String();
 
+    // Both stores are read and replaced for every datapoint: a write-back cache of objects keeps
+    // encoding and changelog writes to one per key and commit.
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AlarmRouter.RECENT_STORE), keys, timestamps())
-            .withCachingDisabled());
+        WriteBackStore.builder(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AlarmRouter.RECENT_STORE), keys, timestamps())
+                .withCachingDisabled(),
+            CACHED_PER_TASK));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AlarmEvaluatorProcessor.STORE),
-                keys,
-                AlarmInstanceStateSerde.serde())
-            .withCachingDisabled());
+        WriteBackStore.builder(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AlarmEvaluatorProcessor.STORE),
+                    keys,
+                    AlarmInstanceStateSerde.serde())
+                .withCachingDisabled(),
+            CACHED_PER_TASK));
+    InstanceCensus census = new InstanceCensus();
 
     KStream<String, AlarmStateChange> changes =
         builder.stream(
@@ -109,7 +119,10 @@ public final class AlarmTopology {
             .process(
                 () ->
                     new AlarmEvaluatorProcessor(
-                        config.rules(), config.evaluationDelay(), config.punctuationInterval()),
+                        config.rules(),
+                        config.evaluationDelay(),
+                        config.punctuationInterval(),
+                        census),
                 Named.as("alarm-evaluator"),
                 AlarmEvaluatorProcessor.STORE);
 

@@ -21,11 +21,12 @@ final class DueIndex {
   private final Map<String, Long> byInstance = new HashMap<>();
 
   void schedule(String instance, long dueMillis) {
-    Long previous = byInstance.put(instance, dueMillis);
+    Long previous = byInstance.get(instance);
+    if (previous != null && previous == dueMillis) {
+      return; // the common case: a datapoint of a period already scheduled
+    }
+    byInstance.put(instance, dueMillis);
     if (previous != null) {
-      if (previous == dueMillis) {
-        return;
-      }
       remove(previous, instance);
     }
     byTime.computeIfAbsent(dueMillis, time -> new HashSet<>()).add(instance);

@@ -33,8 +33,8 @@ class AlarmInstanceStateSerdeTest {
             180_000L,
             periods,
             new io.tidewatch.rules.alarm.AnomalyModel(12, 40.5, 9.0),
-            new TreeMap<>(
-                Map.of(120_000L, new io.tidewatch.rules.alarm.AnomalyModel.Band(30, 50))));
+            new TreeMap<>(Map.of(120_000L, new io.tidewatch.rules.alarm.AnomalyModel.Band(30, 50))),
+            Map.of("e", periods, "r", new TreeMap<>(Map.of(60_000L, Aggregate.of(4)))));
 
     AlarmInstanceState read =
         serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
@@ -47,8 +47,26 @@ class AlarmInstanceStateSerdeTest {
     assertThat(read.periods()).isEqualTo(periods);
     assertThat(read.model()).isEqualTo(state.model());
     assertThat(read.bands()).isEqualTo(state.bands());
+    assertThat(read.inputs()).isEqualTo(state.inputs());
     assertThat(read.periods().get(120_000L).value(Statistic.parse("p99")))
         .isEqualTo(periods.get(120_000L).value(Statistic.parse("p99")));
+  }
+
+  @Test
+  void shouldReadVersionTwoWithoutInputsWhenWrittenBeforeMetricMath() {
+    AlarmInstanceState state =
+        AlarmInstanceState.fresh("web-cpu-high", "abc123", Map.of("host", "a"), 60_000L)
+            .withPeriods(new TreeMap<>(Map.of(60_000L, Aggregate.of(7))));
+    byte[] current = serde.serializer().serialize("t", state);
+    // Version 2 is version 3 without the trailing input count.
+    byte[] version2 = java.util.Arrays.copyOf(current, current.length - Integer.BYTES);
+    version2[0] = 2;
+
+    AlarmInstanceState read = serde.deserializer().deserialize("t", version2);
+
+    assertThat(read.periods()).isEqualTo(state.periods());
+    assertThat(read.inputs()).isEmpty();
+    assertThat(read.rule()).isEqualTo("web-cpu-high");
   }
 
   @Test

@@ -426,6 +426,163 @@ class AlarmTopologyTest {
     assertThat(changes.get(1).detail().state().reasonData()).contains("95.0");
   }
 
+  private static final String ERROR_RATIO =
+      """
+      alarms:
+        - name: web-5xx-ratio
+          metrics:
+            e: {metric: {namespace: Web, name: http_5xx}, statistic: Sum}
+            r: {metric: {namespace: Web, name: http_requests}, statistic: Sum}
+          expression: 100 * e / r
+          groupBy: [host]
+          period: 1m
+          evaluationPeriods: 1
+          comparison: GreaterThanThreshold
+          threshold: 5
+      """;
+
+  private static SeriesId web(String name, String host) {
+    return SeriesId.of("Web", name, Map.of("host", host));
+  }
+
+  @Test
+  void shouldEvaluateAMetricMathAlarmPerInstanceFromBothOfItsMetrics() {
+    start(ERROR_RATIO);
+    // host a: 12 errors of 200 requests (6%); host b: 2 of 200 (1%).
+    for (String host : List.of("a", "b")) {
+      send(web("http_requests", host), Duration.ofSeconds(10), 120);
+      send(web("http_requests", host), Duration.ofSeconds(40), 80);
+    }
+    send(web("http_5xx", "a"), Duration.ofSeconds(20), 12);
+    send(web("http_5xx", "b"), Duration.ofSeconds(20), 2);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder("web-5xx-ratio{host=a} ALARM", "web-5xx-ratio{host=b} OK");
+    AlarmStateChange alarm =
+        changes.stream()
+            .filter(c -> c.detail().state().value() == AlarmState.ALARM)
+            .findFirst()
+            .orElseThrow();
+    assertThat(alarm.detail().state().reasonData()).contains("6.0");
+    assertThat(alarm.detail().configuration().metricName()).isNull();
+
+    // Minute 1: host a's errors stop while its requests go on: 0% → OK (e missing counts as 0).
+    send(web("http_requests", "a"), Duration.ofSeconds(70), 100);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .contains("web-5xx-ratio{host=a} OK");
+  }
+
+  @Test
+  void shouldAggregateOneSeriesSeparatelyForEachMetricThatSelectsIt() {
+    start(
+        """
+        alarms:
+          - name: mean-by-math
+            metrics:
+              s: {metric: {namespace: Host, name: cpu_utilization}, statistic: Sum}
+              n: {metric: {namespace: Host, name: cpu_utilization}, statistic: SampleCount}
+            expression: s / n
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 50
+        """);
+    send(WEB_A, Duration.ofSeconds(10), 40);
+    send(WEB_A, Duration.ofSeconds(20), 80); // mean 60: ALARM; a doubled count would give 30
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM);
+    assertThat(changes.get(0).detail().state().reasonData()).contains("60.0");
+  }
+
+  @Test
+  void shouldStopCreatingInstancesAtMaxInstancesAndReportItOnce() {
+    start(
+        CPU_HIGH.replace("evaluationPeriods: 3", "evaluationPeriods: 1") + "    maxInstances: 2\n");
+    for (String host : List.of("a", "b", "c", "d")) {
+      SeriesId series =
+          SeriesId.of("Host", "cpu_utilization", Map.of("service", "web", "host", host));
+      send(series, Duration.ofSeconds(10), 10);
+      send(series, Duration.ofSeconds(20), 10);
+    }
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly(
+            "tidewatch-cardinality-limit{alarm=web-cpu-high} ALARM",
+            "web-cpu-high{host=a} OK",
+            "web-cpu-high{host=b} OK");
+    assertThat(changes.get(0).detail().state().reason())
+        .contains("at most 2 instances")
+        .contains("web-cpu-high{host=c}");
+    assertThat(changes.get(0).detail().labels()).containsEntry("alarm", "web-cpu-high");
+    assertThat(discarded("instances-over-limit")).isEqualTo(4.0);
+
+    // Existing instances go on being evaluated; the limit is not reported again.
+    send(WEB_A, Duration.ofSeconds(70), 99);
+    send(
+        SeriesId.of("Host", "cpu_utilization", Map.of("service", "web", "host", "e")),
+        Duration.ofSeconds(70),
+        99);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("web-cpu-high{host=a} ALARM");
+    assertThat(discarded("instances-over-limit")).isEqualTo(5.0);
+  }
+
+  @Test
+  void shouldEmitASilentSeriesTransitionWithinTheEvaluationDelayAndOnePunctuation() {
+    start(
+        """
+        alarms:
+          - name: quiet
+            metric: {namespace: Host, name: quiet}
+            statistic: Average
+            period: 10s
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 50
+            treatMissingData: breaching
+          - name: busy
+            metric: {namespace: Host, name: busy}
+            groupBy: [host]
+            statistic: Average
+            period: 10s
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 50
+        """);
+    SeriesId quiet = SeriesId.of("Host", "quiet", Map.of("host", "q"));
+    SeriesId busy = SeriesId.of("Host", "busy", Map.of("host", "b"));
+    // Both report every 200 ms for 30 s; then the quiet one falls silent and the busy one goes on.
+    Long alarmedAt = null;
+    for (long t = 0; t <= 80_000 && alarmedAt == null; t += 200) {
+      wallClockAt(Duration.ofMillis(t));
+      send(busy, Duration.ofMillis(t), 10);
+      if (t < 30_000) {
+        send(quiet, Duration.ofMillis(t), 10);
+      }
+      for (AlarmStateChange change : events.readValuesToList()) {
+        if (change.detail().alarmName().equals("quiet")
+            && change.detail().state().value() == AlarmState.ALARM) {
+          alarmedAt = t;
+        }
+      }
+    }
+    // Last datapoint in [20 s, 30 s); the range (3 periods) is empty from 60 s on.
+    assertThat(alarmedAt).isNotNull().isBetween(60_000L, 61_600L);
+  }
+
   @Test
   void shouldKeepTheTopologyShapeStable() throws IOException {
     String described =
