@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 
 /**
  * Maps an OTLP metrics export request to {@link MetricPoint}s, following the identity rules of
@@ -216,29 +218,15 @@ final class OtlpMetricsMapper {
           point.getMax())) {
         continue;
       }
-      ExplicitBucketCounts counts;
-      try {
-        counts = ExplicitBucketCounts.of(point);
-      } catch (IllegalArgumentException e) {
-        batch.reject("histogram point is inconsistent: " + e.getMessage());
-        continue;
-      }
-      SeriesId series = batch.series.of(point.getAttributesList());
-      BucketCounts samples = counts;
-      if (cumulativeStream) {
-        Optional<ExplicitBucketCounts> delta =
-            cumulative.delta(
-                batch.series.streamOf(series),
-                point.getStartTimeUnixNano(),
-                point.getTimeUnixNano(),
-                counts,
-                ExplicitBucketCounts::minus);
-        if (delta.isEmpty()) {
-          continue;
-        }
-        samples = delta.get();
-      }
-      addDistribution(batch, series, point.getTimeUnixNano(), samples);
+      addHistogramPoint(
+          batch,
+          cumulativeStream,
+          point.getAttributesList(),
+          point.getStartTimeUnixNano(),
+          point.getTimeUnixNano(),
+          "histogram",
+          () -> ExplicitBucketCounts.of(point),
+          ExplicitBucketCounts::minus);
     }
   }
 
@@ -260,30 +248,49 @@ final class OtlpMetricsMapper {
           point.getMax())) {
         continue;
       }
-      ExponentialBucketCounts counts;
-      try {
-        counts = ExponentialBucketCounts.of(point);
-      } catch (IllegalArgumentException e) {
-        batch.reject("exponential histogram point is inconsistent: " + e.getMessage());
-        continue;
-      }
-      SeriesId series = batch.series.of(point.getAttributesList());
-      BucketCounts samples = counts;
-      if (cumulativeStream) {
-        Optional<ExponentialBucketCounts> delta =
-            cumulative.delta(
-                batch.series.streamOf(series),
-                point.getStartTimeUnixNano(),
-                point.getTimeUnixNano(),
-                counts,
-                ExponentialBucketCounts::minus);
-        if (delta.isEmpty()) {
-          continue;
-        }
-        samples = delta.get();
-      }
-      addDistribution(batch, series, point.getTimeUnixNano(), samples);
+      addHistogramPoint(
+          batch,
+          cumulativeStream,
+          point.getAttributesList(),
+          point.getStartTimeUnixNano(),
+          point.getTimeUnixNano(),
+          "exponential histogram",
+          () -> ExponentialBucketCounts.of(point),
+          ExponentialBucketCounts::minus);
     }
+  }
+
+  /**
+   * The part histograms and exponential histograms share: their bucket counts (rejected when
+   * inconsistent), as deltas for a cumulative stream, added as one distribution point.
+   */
+  private <C extends BucketCounts> void addHistogramPoint(
+      Batch batch,
+      boolean cumulativeStream,
+      List<KeyValue> attributes,
+      long startNanos,
+      long timeNanos,
+      String kind,
+      Supplier<C> bucketCounts,
+      BinaryOperator<C> minus) {
+    C counts;
+    try {
+      counts = bucketCounts.get();
+    } catch (IllegalArgumentException e) {
+      batch.reject(kind + " point is inconsistent: " + e.getMessage());
+      return;
+    }
+    SeriesId series = batch.series.of(attributes);
+    BucketCounts samples = counts;
+    if (cumulativeStream) {
+      Optional<C> delta =
+          cumulative.delta(batch.series.streamOf(series), startNanos, timeNanos, counts, minus);
+      if (delta.isEmpty()) {
+        return;
+      }
+      samples = delta.get();
+    }
+    addDistribution(batch, series, timeNanos, samples);
   }
 
   private static boolean finiteStatistics(
