@@ -207,10 +207,11 @@ public final class Agent implements AutoCloseable {
       try {
         for (int round = 0; round < MAX_BATCHES_PER_POLL; round++) {
           List<TailedLine> lines = tail.tailer().poll(BATCH_LINES);
-          if (lines.isEmpty()) {
+          List<FilePosition> copies = tail.tailer().takeCopyPositions();
+          if (lines.isEmpty() && copies.isEmpty()) {
             break;
           }
-          ShippedPositions.Batch batch = tail.positions().inFlight(lines);
+          ShippedPositions.Batch batch = tail.positions().inFlight(copies, lines);
           for (TailedLine line : lines) {
             ship(tail, line, now, batch);
           }

@@ -23,8 +23,11 @@ final class ShippedPositions {
     private final AtomicInteger unsettled;
     private final Map<String, FilePosition> ends = new LinkedHashMap<>();
 
-    private Batch(List<TailedLine> lines) {
+    private Batch(List<FilePosition> copies, List<TailedLine> lines) {
       this.unsettled = new AtomicInteger(lines.size());
+      for (FilePosition copy : copies) {
+        ends.put(copy.identity().fileKey(), copy);
+      }
       for (TailedLine line : lines) {
         ends.put(line.position().identity().fileKey(), line.position());
       }
@@ -57,9 +60,13 @@ final class ShippedPositions {
     }
   }
 
-  /** A batch of lines about to be shipped, one record per line. */
-  Batch inFlight(List<TailedLine> lines) {
-    Batch batch = new Batch(lines);
+  /**
+   * A batch of lines about to be shipped, one record per line, after the positions the tailer took
+   * without a line ({@link io.tidewatch.ingest.tail.FileTailer#takeCopyPositions()}): those are
+   * safe once everything before them is.
+   */
+  Batch inFlight(List<FilePosition> copies, List<TailedLine> lines) {
+    Batch batch = new Batch(copies, lines);
     inFlight.addLast(batch);
     return batch;
   }

@@ -86,22 +86,27 @@ public final class FileLogSourceTask extends SourceTask {
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
     List<TailedLine> lines;
+    List<FilePosition> copies;
     synchronized (tailerLock) {
       if (stopped.getCount() == 0) {
         return null;
       }
       try {
         lines = tailer.poll(config.batchLines());
+        copies = tailer.takeCopyPositions();
       } catch (IOException e) {
         throw new ConnectException("cannot read the tailed files: " + e.getMessage(), e);
       }
     }
     report(false);
-    if (lines.isEmpty()) {
+    if (lines.isEmpty() && copies.isEmpty()) {
       stopped.await(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
       return null;
     }
-    List<SourceRecord> batch = new ArrayList<>(lines.size());
+    List<SourceRecord> batch = new ArrayList<>(copies.size() + lines.size());
+    for (FilePosition copy : copies) {
+      batch.add(records.toPositionRecord(copy));
+    }
     for (TailedLine line : lines) {
       batch.add(records.toRecord(line));
     }

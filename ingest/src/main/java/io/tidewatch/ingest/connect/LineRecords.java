@@ -1,5 +1,8 @@
 package io.tidewatch.ingest.connect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidewatch.ingest.parse.LogEvents;
 import io.tidewatch.ingest.parse.LogParser;
 import io.tidewatch.ingest.parse.ParseResult;
@@ -13,6 +16,7 @@ import io.tidewatch.ingest.tail.Fingerprint;
 import io.tidewatch.ingest.tail.TailedLine;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.topic.Topic;
 import io.tidewatch.model.topic.Topics;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,6 +49,7 @@ final class LineRecords {
   private final Optional<String> logStream;
   private final String logsTopic;
   private final String dlqTopic;
+  private final Topic<JsonNode> positionsTopic;
   private final Clock clock;
   private final ParseStats stats;
 
@@ -60,6 +65,7 @@ final class LineRecords {
     this.logStream = logStream;
     this.logsTopic = topics.logs().name();
     this.dlqTopic = topics.dlq("ingest").name();
+    this.positionsTopic = topics.ingestPositions();
     this.clock = clock;
     this.stats = stats;
   }
@@ -67,11 +73,7 @@ final class LineRecords {
   SourceRecord toRecord(TailedLine line) {
     FilePosition position = line.position();
     Map<String, String> partition = partition(position.identity().fileKey());
-    Map<String, Object> offset =
-        Map.of(
-            OFFSET_POSITION, position.offset(),
-            OFFSET_FINGERPRINT, position.identity().fingerprint().encode(),
-            OFFSET_STREAM, position.stream());
+    Map<String, Object> offset = offset(position);
     String stream = logStream.orElse(position.stream());
     ParseResult result =
         line.cut()
@@ -115,6 +117,35 @@ final class LineRecords {
         line.bytes(),
         null,
         headers);
+  }
+
+  /**
+   * A record that carries only the source offset of a file the tailer took up without reading a
+   * line ({@link io.tidewatch.ingest.tail.FileTailer#takeCopyPositions()}), so that a restart
+   * resumes it there; it lands on the compacted positions topic, keyed by the file.
+   */
+  SourceRecord toPositionRecord(FilePosition position) {
+    String fileKey = position.identity().fileKey();
+    ObjectNode value = JsonNodeFactory.instance.objectNode();
+    value.put("file", fileKey);
+    value.put("stream", position.stream());
+    value.put("offset", position.offset());
+    return new SourceRecord(
+        partition(fileKey),
+        offset(position),
+        positionsTopic.name(),
+        null,
+        Schema.STRING_SCHEMA,
+        fileKey,
+        Schema.BYTES_SCHEMA,
+        positionsTopic.codec().encode(value));
+  }
+
+  private static Map<String, Object> offset(FilePosition position) {
+    return Map.of(
+        OFFSET_POSITION, position.offset(),
+        OFFSET_FINGERPRINT, position.identity().fingerprint().encode(),
+        OFFSET_STREAM, position.stream());
   }
 
   static Map<String, String> partition(String fileKey) {

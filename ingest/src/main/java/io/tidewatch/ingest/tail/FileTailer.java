@@ -57,6 +57,7 @@ public final class FileTailer implements AutoCloseable {
   private final SavedPositions saved;
   private final Map<String, TrackedFile> tracked = new LinkedHashMap<>();
   private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+  private final List<FilePosition> copyPositions = new ArrayList<>();
   private boolean started;
   private long nextScanNanos;
   private int nextFirst;
@@ -121,6 +122,19 @@ public final class FileTailer implements AutoCloseable {
     for (TrackedFile file : tracked.values()) {
       file.skipToLastLineEnd(buffer);
     }
+  }
+
+  /**
+   * The positions taken since the last call without handing out a line: files recognised as a
+   * {@code copytruncate} copy of content already read, followed on from where the original was.
+   * Store each like a line's position, before the lines of the poll that found it. A tailer that
+   * stores only the positions of lines (Kafka Connect offsets) would otherwise find such a copy
+   * without a position after a restart, and read it again from its start.
+   */
+  public List<FilePosition> takeCopyPositions() {
+    List<FilePosition> taken = List.copyOf(copyPositions);
+    copyPositions.clear();
+    return taken;
   }
 
   /** The position of every file being followed. */
@@ -202,6 +216,10 @@ public final class FileTailer implements AutoCloseable {
             Math.min(from.offset(), size),
             true,
             now);
+        TrackedFile copy = tracked.get(entry.getKey());
+        if (copy != null) {
+          copyPositions.add(copy.position());
+        }
         continue;
       }
       boolean copyOfFollowed =

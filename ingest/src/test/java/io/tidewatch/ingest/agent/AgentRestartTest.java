@@ -84,6 +84,30 @@ class AgentRestartTest {
   }
 
   @Test
+  void shouldNotShipACopytruncateCopyAgainAfterARestart(EmbeddedBroker broker) throws Exception {
+    Topics topics = topics(broker, "agentcopytruncate.");
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path log = logs.resolve("app.log");
+    append(log, "");
+    AgentConfig config = config(broker, topics, logs.resolve("app.log*"), "");
+
+    agent = Agent.start(config, quiet());
+    append(log, lines(1, 20));
+    assertThat(awaitMessages(broker, topics, 20)).containsExactlyElementsOf(expected(1, 20));
+    Files.copy(log, logs.resolve("app.log.1")); // copytruncate: the copy holds what was shipped
+    Files.write(log, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+    append(log, lines(21, 30));
+    assertThat(awaitMessages(broker, topics, 30)).containsExactlyElementsOf(expected(1, 30));
+    agent.close(Duration.ofSeconds(5));
+
+    agent = Agent.start(config, quiet());
+    append(log, lines(31, 35));
+    assertThat(awaitMessages(broker, topics, 35))
+        .as("the copy is not shipped again")
+        .containsExactlyElementsOf(expected(1, 35));
+  }
+
+  @Test
   void shouldShipWhatTheFilesHoldOnTheFirstStartWithStartAtBeginningAndNotAgain(
       EmbeddedBroker broker) throws Exception {
     Topics topics = topics(broker, "agentbeginning.");

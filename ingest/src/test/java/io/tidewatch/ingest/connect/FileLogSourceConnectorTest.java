@@ -130,10 +130,71 @@ class FileLogSourceConnectorTest {
     assertThat(event.fields()).containsEntry("path", "/after");
   }
 
+  @Test
+  void shouldStoreTheOffsetOfACopytruncateCopySoThatARestartDoesNotReadItAgain()
+      throws IOException, InterruptedException {
+    Path log = dir.resolve("access.log");
+    Files.writeString(log, LINE + "\n" + LINE + "\n");
+    Map<String, String> config = config();
+    config.put("files", dir + "/access.log*");
+    config.put("scan.interval.ms", "0");
+    InMemoryOffsets offsets = new InMemoryOffsets();
+    FileLogSourceTask task = startTask(config, offsets);
+    List<SourceRecord> records = new ArrayList<>();
+    try {
+      records.addAll(pollUntilIdle(task, offsets));
+      assertThat(records).hasSize(2);
+      Files.copy(log, dir.resolve("access.log.1")); // copytruncate, nothing left to read
+      Files.writeString(log, LINE.replace("/health", "/after") + "\n");
+      List<SourceRecord> afterRotation = pollUntilIdle(task, offsets);
+      assertThat(afterRotation)
+          .extracting(SourceRecord::topic)
+          .containsExactly("t.ingest-positions", "t.logs");
+      SourceRecord position = afterRotation.get(0);
+      assertThat(position.key()).isEqualTo(position.sourcePartition().get("file"));
+      assertThat(position.sourceOffset().get("position")).isEqualTo((long) 2 * (LINE.length() + 1));
+      assertThat(position.sourceOffset().get("stream")).isEqualTo(log.toString());
+    } finally {
+      task.stop();
+    }
+    Files.writeString(log, LINE.replace("/health", "/later") + "\n", StandardOpenOption.APPEND);
+    List<SourceRecord> resumed = pollAll(config, offsets);
+    assertThat(resumed)
+        .as("the copy is not read again after a restart")
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(Codecs.LOG_EVENT.decode("t.logs", (byte[]) r.value()).fields())
+                    .containsEntry("path", "/later"));
+  }
+
   /** Starts a task, polls until it has nothing more, commits the offsets, stops it. */
   private FileLogSourceTask lastTask;
 
   private List<SourceRecord> pollAll(Map<String, String> config, InMemoryOffsets offsets) {
+    FileLogSourceTask task = startTask(config, offsets);
+    try {
+      return pollUntilIdle(task, offsets);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      task.stop();
+    }
+  }
+
+  /** Polls until a poll returns nothing, committing each batch's offsets as Connect would. */
+  private static List<SourceRecord> pollUntilIdle(FileLogSourceTask task, InMemoryOffsets offsets)
+      throws InterruptedException {
+    List<SourceRecord> all = new ArrayList<>();
+    for (List<SourceRecord> batch = task.poll(); batch != null; batch = task.poll()) {
+      all.addAll(batch);
+      batch.forEach(r -> offsets.commit(r.sourcePartition(), r.sourceOffset()));
+    }
+    return all;
+  }
+
+  private FileLogSourceTask startTask(Map<String, String> config, InMemoryOffsets offsets) {
     FileLogSourceTask task = new FileLogSourceTask();
     lastTask = task;
     task.initialize(
@@ -154,18 +215,7 @@ class FileLogSourceConnectorTest {
           }
         });
     task.start(config);
-    List<SourceRecord> all = new ArrayList<>();
-    try {
-      for (List<SourceRecord> batch = task.poll(); batch != null; batch = task.poll()) {
-        all.addAll(batch);
-        batch.forEach(r -> offsets.commit(r.sourcePartition(), r.sourceOffset()));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      task.stop();
-    }
-    return all;
+    return task;
   }
 
   /** Connect's offset store in memory: the latest offset per source partition. */

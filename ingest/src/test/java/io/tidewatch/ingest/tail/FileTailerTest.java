@@ -45,9 +45,13 @@ class FileTailerTest {
 
   /** Positions as a Connect offset store keeps them: the latest per file. */
   private static SavedPositions remember(List<TailedLine> lines) {
+    return rememberPositions(lines.stream().map(TailedLine::position).toList());
+  }
+
+  private static SavedPositions rememberPositions(List<FilePosition> positions) {
     Map<String, FilePosition> latest = new HashMap<>();
-    for (TailedLine line : lines) {
-      latest.put(line.position().identity().fileKey(), line.position());
+    for (FilePosition position : positions) {
+      latest.put(position.identity().fileKey(), position);
     }
     return keys -> {
       Map<String, FilePosition> found = new HashMap<>();
@@ -171,6 +175,36 @@ class FileTailerTest {
       Files.write(log, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
       append(log, "after-1\n");
       assertThat(texts(drain(tailer))).containsExactly("after-1");
+    }
+  }
+
+  @Test
+  void shouldNotReadACopyAgainAfterARestartWhenItWasRecognisedWithNothingLeftToRead()
+      throws IOException {
+    Path log = dir.resolve("app.log");
+    append(log, "1\n2\n");
+    List<FilePosition> stored = new ArrayList<>();
+    try (FileTailer tailer = new FileTailer(config(dir + "/app.log*"), SavedPositions.NONE)) {
+      drain(tailer).forEach(line -> stored.add(line.position()));
+      assertThat(tailer.takeCopyPositions()).isEmpty();
+      Files.copy(log, dir.resolve("app.log.1"));
+      Files.write(log, "new-1\n".getBytes(StandardCharsets.UTF_8));
+      List<TailedLine> lines = drain(tailer);
+      assertThat(texts(lines)).containsExactly("new-1");
+      List<FilePosition> copies = tailer.takeCopyPositions();
+      assertThat(copies)
+          .as("the copy was taken at the original's end without a line")
+          .singleElement()
+          .satisfies(p -> assertThat(p.offset()).isEqualTo(4))
+          .satisfies(p -> assertThat(p.stream()).isEqualTo(log.toString()));
+      assertThat(tailer.takeCopyPositions()).as("taken once").isEmpty();
+      stored.addAll(copies);
+      lines.forEach(line -> stored.add(line.position()));
+    }
+    append(log, "new-2\n");
+    try (FileTailer restarted =
+        new FileTailer(config(dir + "/app.log*"), rememberPositions(stored))) {
+      assertThat(texts(drain(restarted))).containsExactly("new-2");
     }
   }
 

@@ -70,6 +70,15 @@ public record Topics(String prefix) {
     return new Topic<>(prefix + "actions", Codecs.ACTION_RECORD);
   }
 
+  /**
+   * Where the file-tailing connector records a position it took without reading a line (a {@code
+   * copytruncate} copy followed on from the original's offset), keyed by the file: the record only
+   * carries the Connect source offset. JSON {@code {"file", "stream", "offset"}}; compacted.
+   */
+  public Topic<JsonNode> ingestPositions() {
+    return new Topic<>(prefix + "ingest-positions", new JsonCodec<>(JsonNode.class));
+  }
+
   /** A dead-letter topic: original bytes, with the reason and origin in headers. */
   public Topic<byte[]> dlq(String source) {
     return new Topic<>(prefix + "dlq." + source, Codecs.RAW);
@@ -92,6 +101,7 @@ public record Topics(String prefix) {
             CONTROL_PARTITIONS,
             Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30)))));
     specs.add(compacted(actions().name(), CONTROL_PARTITIONS));
+    specs.add(compacted(ingestPositions().name(), 1));
     for (String source : dlqSources()) {
       specs.add(
           new TopicSpec(
@@ -114,6 +124,7 @@ public record Topics(String prefix) {
     codecs.put(alarmState().name(), alarmState().codec());
     codecs.put(alarmEvents().name(), alarmEvents().codec());
     codecs.put(actions().name(), actions().codec());
+    codecs.put(ingestPositions().name(), ingestPositions().codec());
     for (String source : dlqSources()) {
       codecs.put(dlq(source).name(), Codecs.RAW);
     }

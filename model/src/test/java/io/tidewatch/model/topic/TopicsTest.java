@@ -25,6 +25,7 @@ class TopicsTest {
           "alarm-state",
           "alarm-events",
           "actions",
+          "ingest-positions",
           "dlq.ingest",
           "dlq.streams",
           "dlq.actions");
@@ -78,7 +79,10 @@ class TopicsTest {
             topics.rules().name(),
             topics.alarmState().name(),
             topics.alarmEvents().name(),
-            topics.actions().name());
+            topics.actions().name(),
+            topics.ingestPositions().name());
+    assertThat(byName(topics).get(topics.ingestPositions().name()).configs())
+        .containsEntry("cleanup.policy", "compact");
     for (String source : topics.dlqSources()) {
       assertThat(byName(topics)).containsKey(topics.dlq(source).name());
     }
