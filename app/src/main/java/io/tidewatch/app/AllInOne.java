@@ -9,7 +9,7 @@ import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
 import io.tidewatch.ingest.otlp.OtlpSink;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.RuleSet;
@@ -128,7 +128,7 @@ final class AllInOne implements AutoCloseable {
             publication -> rulesTopic.publish(publication.documents(), publication.replaceAll()));
     parts.push(RuleWatcher.start(rulesTopic, rules));
 
-    Producer<String, MetricPoint> producer = metricsProducer(bootstrap, config.topics());
+    Producer<String, MetricBatch> producer = metricsProducer(bootstrap, config.topics());
     parts.push(producer::close);
 
     Producer<String, LogEvent> logsProducer = logsProducer(bootstrap, config.topics());
@@ -190,7 +190,7 @@ final class AllInOne implements AutoCloseable {
     parts.push(actions);
 
     if (config.demo()) {
-      parts.push(DemoMetrics.start(producer, config.topics().metrics(), Clock.systemUTC()));
+      parts.push(DemoMetrics.start(producer, config.topics().metrics().name(), Clock.systemUTC()));
     }
     endpoints =
         new Endpoints(
@@ -247,7 +247,7 @@ final class AllInOne implements AutoCloseable {
         topics.logs().codec().serializer());
   }
 
-  private static Producer<String, MetricPoint> metricsProducer(String bootstrap, Topics topics) {
+  private static Producer<String, MetricBatch> metricsProducer(String bootstrap, Topics topics) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.codec.MalformedRecordException;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.Topic;
 import io.tidewatch.rules.RuleDocuments;
@@ -113,7 +114,7 @@ final class BacktestCommand implements Callable<Integer> {
 
   /** Feeds every retained metric point from {@code from} to the end of the topic to the replays. */
   private long replay(Instant from, List<AlarmReplay> replays) {
-    Topic<MetricPoint> topic = kafka.topics().metrics();
+    Topic<MetricBatch> topic = kafka.topics().metrics();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -153,21 +154,23 @@ final class BacktestCommand implements Callable<Integer> {
                   >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
             continue;
           }
-          MetricPoint point;
+          MetricBatch batch;
           try {
-            point = topic.codec().decode(record);
+            batch = topic.codec().decode(record);
           } catch (MalformedRecordException e) {
             continue; // the live processor sends these to the DLQ; a replay skips them
           }
-          for (AlarmReplay replay : replays) {
-            replay.add(
-                point.series().namespace(),
-                point.series().name(),
-                point.series().dimensions(),
-                point.timestamp().toEpochMilli(),
-                point.value());
+          for (MetricPoint point : batch.points()) {
+            for (AlarmReplay replay : replays) {
+              replay.add(
+                  point.series().namespace(),
+                  point.series().name(),
+                  point.series().dimensions(),
+                  point.timestamp().toEpochMilli(),
+                  point.value());
+            }
           }
-          points++;
+          points += batch.size();
         }
       }
       return points;

@@ -1,8 +1,8 @@
 package io.tidewatch.app;
 
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
-import io.tidewatch.model.topic.Topic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +40,7 @@ final class DemoMetrics implements AutoCloseable {
 
   private DemoMetrics() {}
 
-  static DemoMetrics start(
-      Producer<String, MetricPoint> producer, Topic<MetricPoint> topic, Clock clock) {
+  static DemoMetrics start(Producer<String, MetricBatch> producer, String topic, Clock clock) {
     DemoMetrics demo = new DemoMetrics();
     Instant startedAt = clock.instant();
     demo.timer.scheduleAtFixedRate(
@@ -50,7 +49,7 @@ final class DemoMetrics implements AutoCloseable {
           MetricPoint point =
               new MetricPoint(SERIES, now, cpuAt(Duration.between(startedAt, now)), "%");
           producer.send(
-              new ProducerRecord<>(topic.name(), SERIES.key(), point),
+              new ProducerRecord<>(topic, SERIES.key(), MetricBatch.of(point)),
               (metadata, error) -> {
                 if (error != null) {
                   LOG.warn("demo metric not sent: {}", error.getMessage());

@@ -3,6 +3,7 @@ package io.tidewatch.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -67,7 +68,7 @@ class CliTest {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),
             new StringSerializer(),
-            TOPICS.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       for (int i = 0; i < 3; i++) {
         producer.send(
             new ProducerRecord<>(
@@ -275,7 +276,7 @@ class CliTest {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),
             new StringSerializer(),
-            topics.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       for (int minute = 0; minute < 60; minute++) {
         producer.send(
             new ProducerRecord<>(
@@ -370,7 +371,7 @@ class CliTest {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),
             new StringSerializer(),
-            topics.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       for (int minute = 0; minute < 60; minute++) {
         long t = hourAgo + minute * 60_000L;
         producer.send(

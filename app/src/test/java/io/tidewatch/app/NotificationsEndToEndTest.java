@@ -8,6 +8,7 @@ import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.action.ActionRecord;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.Topics;
@@ -116,7 +117,7 @@ class NotificationsEndToEndTest {
                 ProducerConfig.LINGER_MS_CONFIG,
                 5),
             new StringSerializer(),
-            topics.metrics().codec().serializer());
+            Codecs.METRIC_POINT.serializer());
   }
 
   @AfterEach

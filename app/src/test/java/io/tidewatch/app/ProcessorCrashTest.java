@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -89,7 +90,7 @@ class ProcessorCrashTest {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
             new StringSerializer(),
-            TOPICS.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       // Metrics keep flowing into the broker, whether the processor is up or not.
       sender.scheduleAtFixedRate(
           () -> {

@@ -2,6 +2,7 @@ package io.tidewatch.bench;
 
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -188,7 +189,7 @@ public final class AlarmLatency {
             ProducerConfig.LINGER_MS_CONFIG,
             5),
         new StringSerializer(),
-        topics.metrics().codec().serializer());
+        Codecs.METRIC_POINT.serializer());
   }
 
   private static KafkaConsumer<String, byte[]> consumer(EmbeddedBroker broker) {

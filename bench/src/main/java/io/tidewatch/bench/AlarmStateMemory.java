@@ -1,6 +1,7 @@
 package io.tidewatch.bench;
 
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -127,7 +128,7 @@ public final class AlarmStateMemory {
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
                 "lz4"),
             new StringSerializer(),
-            topics.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       for (int sample = 0; sample < PERIODS * SAMPLES_PER_PERIOD; sample++) {
         long t = firstPeriod + sample * (minute / SAMPLES_PER_PERIOD);
         for (int rule = 0; rule < rules; rule++) {

@@ -1,6 +1,7 @@
 package io.tidewatch.bench;
 
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -120,7 +121,7 @@ public final class AlarmThroughput {
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
                 "lz4"),
             new StringSerializer(),
-            topics.metrics().codec().serializer())) {
+            Codecs.METRIC_POINT.serializer())) {
       long spanMillis = EVENT_SPAN.toMillis();
       for (long i = 0; i < records; i++) {
         SeriesId id = series[(int) (i % series.length)];
@@ -159,7 +160,7 @@ public final class AlarmThroughput {
 
   private static Topology baselineTopology(Topics topics) {
     StreamsBuilder builder = new StreamsBuilder();
-    Serde<MetricPoint> points = topics.metrics().codec().serde();
+    Serde<MetricPoint> points = Codecs.METRIC_POINT.serde();
     Serde<double[]> stats =
         Serdes.serdeFrom(
             (topic, value) -> {

@@ -13,7 +13,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +38,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -161,7 +162,7 @@ public final class OtlpIngestThroughput {
     System.out.printf(
         "OTLP request body: %,d bytes of protobuf for %,d points%n",
         bodies[0][0].length, POINTS_PER_REQUEST);
-    try (Producer<String, MetricPoint> producer =
+    try (Producer<String, MetricBatch> producer =
             new KafkaProducer<>(
                 producerSettings(broker.bootstrapServers()),
                 new StringSerializer(),
@@ -173,20 +174,27 @@ public final class OtlpIngestThroughput {
                 topics.metrics().name())) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       send(http, receiver.endpoint(), bodies, warmUp);
-      long before = endOffset(broker, topics);
+      Map<TopicPartition, Long> before = endOffsets(broker, topics);
       long start = System.nanoTime();
       long accepted = send(http, receiver.endpoint(), bodies, requests);
       double seconds = (System.nanoTime() - start) / 1e9;
-      long written = endOffset(broker, topics) - before;
-      if (written != accepted) {
+      long[] written = writtenSince(broker, topics, before);
+      if (written[1] != accepted) {
         throw new IllegalStateException(
-            "the receiver answered 200 for " + accepted + " points but wrote " + written);
+            "the receiver answered 200 for " + accepted + " points but wrote " + written[1]);
       }
       double rate = accepted / seconds;
       System.out.printf(
           "OTLP/HTTP (%d clients, %,d points per request, protobuf): %,.0f datapoints/s"
-              + " (%,d points in %.1f s, all on %s)%n",
-          clients, POINTS_PER_REQUEST, rate, accepted, seconds, topics.metrics().name());
+              + " (%,d points in %.1f s, all on %s in %,d records: %.0f points per record)%n",
+          clients,
+          POINTS_PER_REQUEST,
+          rate,
+          accepted,
+          seconds,
+          topics.metrics().name(),
+          written[0],
+          (double) written[1] / written[0]);
       return rate;
     }
   }
@@ -274,7 +282,7 @@ public final class OtlpIngestThroughput {
         .build();
   }
 
-  private static long endOffset(EmbeddedBroker broker, Topics topics) {
+  private static Map<TopicPartition, Long> endOffsets(EmbeddedBroker broker, Topics topics) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             broker.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -282,7 +290,30 @@ public final class OtlpIngestThroughput {
           consumer.partitionsFor(topics.metrics().name()).stream()
               .map(info -> new TopicPartition(info.topic(), info.partition()))
               .toList();
-      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      return consumer.endOffsets(partitions);
     }
+  }
+
+  /** Records and points written since {@code from} (read after the timed run). */
+  private static long[] writtenSince(
+      EmbeddedBroker broker, Topics topics, Map<TopicPartition, Long> from) {
+    Map<TopicPartition, Long> to = endOffsets(broker, topics);
+    long records = 0;
+    long points = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            broker.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(from.keySet());
+      from.forEach(consumer::seek);
+      while (from.keySet().stream().anyMatch(p -> consumer.position(p) < to.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (record.offset() < to.get(new TopicPartition(record.topic(), record.partition()))) {
+            records++;
+            points += topics.metrics().codec().decode(record).size();
+          }
+        }
+      }
+    }
+    return new long[] {records, points};
   }
 }

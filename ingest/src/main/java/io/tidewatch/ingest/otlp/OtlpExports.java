@@ -6,7 +6,6 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.tidewatch.model.log.LogEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -64,7 +63,15 @@ final class OtlpExports {
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
       throws UnavailableException {
     MappingResult result = metricsMapper.map(request, clock.instant());
-    publish(sink.metrics(), sink.metricsTopic(), result.accepted(), p -> p.series().key());
+    if (!result.accepted().isEmpty()) {
+      String topic = sink.metricsTopic();
+      publish(
+          sink.metrics(),
+          topic,
+          () ->
+              MetricBatcher.records(
+                  topic, result.accepted(), sink.metrics().partitionsFor(topic).size()));
+    }
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -83,7 +90,14 @@ final class OtlpExports {
       throw new LogsNotReceivedException();
     }
     LogsMappingResult result = logsMapper.map(request, clock.instant());
-    publish(sink.logs(), sink.logsTopic(), result.accepted(), LogEvent::key);
+    String logsTopic = sink.logsTopic();
+    publish(
+        sink.logs(),
+        logsTopic,
+        () ->
+            result.accepted().stream()
+                .map(event -> new ProducerRecord<>(logsTopic, event.key(), event))
+                .toList());
     ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -96,17 +110,22 @@ final class OtlpExports {
     return response.build();
   }
 
-  /** Sends every value and waits for all acknowledgements, so a success means "in Kafka". */
+  /**
+   * Sends every record and waits for all acknowledgements, so a success means "in Kafka". The
+   * records are made inside the guard: making them may need the topic's metadata, which fails like
+   * a send when Kafka is unreachable.
+   */
   private <V> void publish(
-      Producer<String, V> producer, String topic, List<V> values, Function<V, String> key)
+      Producer<String, V> producer, String topic, Supplier<List<ProducerRecord<String, V>>> records)
       throws UnavailableException {
-    if (values.isEmpty()) {
-      return;
-    }
-    List<Future<RecordMetadata>> acks = new ArrayList<>(values.size());
     try {
-      for (V value : values) {
-        acks.add(producer.send(new ProducerRecord<>(topic, key.apply(value), value)));
+      List<ProducerRecord<String, V>> batch = records.get();
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+      for (ProducerRecord<String, V> record : batch) {
+        acks.add(producer.send(record));
       }
       long deadline = System.nanoTime() + ackTimeout.toNanos();
       for (Future<RecordMetadata> ack : acks) {

@@ -1,7 +1,7 @@
 package io.tidewatch.ingest.otlp;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
 /**
  * An OTLP/HTTP receiver: {@code POST /v1/metrics} and {@code POST /v1/logs} with a protobuf ({@code
  * application/x-protobuf}) or JSON ({@code application/json}) export request, optionally
- * gzip-compressed. Every accepted data point is written to the metrics topic as a {@link
- * MetricPoint} keyed by its series id, every log record to the logs topic as a {@code LogEvent}
- * keyed by log group and stream (see {@link OtlpLogsMapper}); the request is answered 200 only once
- * Kafka has acknowledged all of them (503 with {@code Retry-After} otherwise, so the exporter
- * retries: delivery is at-least-once). The mapping is described in {@link OtlpMetricsMapper}.
+ * gzip-compressed. The accepted data points of a request are written to the metrics topic in
+ * batches, about one record per partition ({@link MetricBatcher}), every log record to the logs
+ * topic as a {@code LogEvent} keyed by log group and stream (see {@link OtlpLogsMapper}); the
+ * request is answered 200 only once Kafka has acknowledged all of them (503 with {@code
+ * Retry-After} otherwise, so the exporter retries: delivery is at-least-once). The mapping is
+ * described in {@link OtlpMetricsMapper}.
  *
  * <pre>{@code
- * try (Producer<String, MetricPoint> producer = new KafkaProducer<>(props,
+ * try (Producer<String, MetricBatch> producer = new KafkaProducer<>(props,
  *         new StringSerializer(), topics.metrics().codec().serializer());
  *     OtlpHttpReceiver receiver =
  *         OtlpHttpReceiver.start(OtlpReceiverConfig.defaults(), producer, topics.metrics().name())) {
@@ -78,7 +79,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
    * @throws IOException when the address cannot be bound (the message names it)
    */
   public static OtlpHttpReceiver start(
-      OtlpReceiverConfig config, Producer<String, MetricPoint> producer, String metricsTopic)
+      OtlpReceiverConfig config, Producer<String, MetricBatch> producer, String metricsTopic)
       throws IOException {
     return start(config, OtlpSink.metricsOnly(producer, metricsTopic));
   }
@@ -97,7 +98,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config,
-      Producer<String, MetricPoint> producer,
+      Producer<String, MetricBatch> producer,
       String metricsTopic,
       Clock clock)
       throws IOException {
@@ -110,7 +111,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config,
-      Producer<String, MetricPoint> producer,
+      Producer<String, MetricBatch> producer,
       String metricsTopic,
       Clock clock,
       int queueCapacity)

@@ -1,7 +1,7 @@
 package io.tidewatch.ingest.otlp;
 
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
  * @param logsTopic the logs topic, usually {@code topics.logs().name()}; null when {@code logs} is
  */
 public record OtlpSink(
-    Producer<String, MetricPoint> metrics,
+    Producer<String, MetricBatch> metrics,
     String metricsTopic,
     Producer<String, LogEvent> logs,
     String logsTopic) {
@@ -35,7 +35,7 @@ public record OtlpSink(
   }
 
   /** Metrics only: log exports are refused. */
-  public static OtlpSink metricsOnly(Producer<String, MetricPoint> metrics, String metricsTopic) {
+  public static OtlpSink metricsOnly(Producer<String, MetricBatch> metrics, String metricsTopic) {
     return new OtlpSink(metrics, metricsTopic, null, null);
   }
 

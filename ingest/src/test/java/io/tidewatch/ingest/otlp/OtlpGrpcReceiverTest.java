@@ -20,7 +20,7 @@ import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.tidewatch.broker.EmbeddedBroker;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
@@ -53,7 +53,7 @@ class OtlpGrpcReceiverTest {
   private static final Instant SENT = Instant.parse("2026-11-22T10:15:00Z");
 
   private final EmbeddedBroker broker;
-  private Producer<String, MetricPoint> producer;
+  private Producer<String, MetricBatch> producer;
 
   OtlpGrpcReceiverTest(EmbeddedBroker broker) {
     this.broker = broker;
@@ -110,7 +110,7 @@ class OtlpGrpcReceiverTest {
 
   @Test
   void shouldAnswerUnavailableWhenKafkaCannotTakeThePoints() throws Exception {
-    try (Producer<String, MetricPoint> stuck = producer(Duration.ofMillis(500));
+    try (Producer<String, MetricBatch> stuck = producer(Duration.ofMillis(500));
         OtlpGrpcReceiver receiver =
             OtlpGrpcReceiver.start(
                 OtlpReceiverConfig.defaults().withPort(0),
@@ -181,7 +181,7 @@ class OtlpGrpcReceiverTest {
   // --- helpers ---
 
   private static OtlpGrpcReceiver start(
-      OtlpReceiverConfig config, Producer<String, MetricPoint> producer) throws Exception {
+      OtlpReceiverConfig config, Producer<String, MetricBatch> producer) throws Exception {
     return OtlpGrpcReceiver.start(config, OtlpSink.metricsOnly(producer, TOPICS.metrics().name()));
   }
 
@@ -201,7 +201,7 @@ class OtlpGrpcReceiverTest {
     }
   }
 
-  private Producer<String, MetricPoint> producer(Duration maxBlock) {
+  private Producer<String, MetricBatch> producer(Duration maxBlock) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

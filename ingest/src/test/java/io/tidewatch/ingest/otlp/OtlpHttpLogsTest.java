@@ -20,7 +20,7 @@ import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
@@ -78,7 +78,7 @@ class OtlpHttpLogsTest {
   private final EmbeddedBroker broker;
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private Producer<String, MetricPoint> metricsProducer;
+  private Producer<String, MetricBatch> metricsProducer;
   private Producer<String, LogEvent> logsProducer;
   private KafkaConsumer<String, byte[]> consumer;
   private List<TopicPartition> partitions;

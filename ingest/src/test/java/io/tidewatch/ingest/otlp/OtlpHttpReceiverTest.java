@@ -19,6 +19,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -81,7 +82,7 @@ class OtlpHttpReceiverTest {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private Producer<String, MetricPoint> producer;
+  private Producer<String, MetricBatch> producer;
   private KafkaConsumer<String, byte[]> consumer;
   private List<TopicPartition> partitions;
   private OtlpHttpReceiver receiver;
@@ -168,6 +169,43 @@ class OtlpHttpReceiverTest {
 
     List<ConsumerRecord<String, byte[]>> records = records(before);
     assertThat(records).extracting(ConsumerRecord::key).containsExactly("api/up{service.name=api}");
+  }
+
+  @Test
+  void shouldWriteTheManyPointsOfARequestAsOneBatchPerPartitionOfTheirSeries() throws Exception {
+    Map<TopicPartition, Long> before = endOffsets();
+    NumberDataPoint[] points = new NumberDataPoint[300];
+    for (int i = 0; i < points.length; i++) {
+      points[i] = point(SENT, i, attr("host", "h" + i));
+    }
+
+    post(PROTOBUF, request(resource(attr("service.name", "api")), gauge("up", "1", points)))
+        .statusCode();
+
+    List<ConsumerRecord<String, byte[]>> records = records(before);
+    assertThat(records).hasSizeLessThanOrEqualTo(partitions.size());
+    List<MetricPoint> written = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      List<MetricPoint> batch = TOPICS.metrics().codec().decode(record).points();
+      assertThat(batch)
+          .as("every point of a batch belongs on the record's partition")
+          .allSatisfy(
+              p ->
+                  assertThat(
+                          org.apache.kafka.common.utils.Utils.toPositive(
+                                  org.apache.kafka.common.utils.Utils.murmur2(
+                                      p.series().key().getBytes(StandardCharsets.UTF_8)))
+                              % partitions.size())
+                      .isEqualTo(record.partition()));
+      if (batch.size() > 1) {
+        assertThat(record.key()).as("a batch has no one series key").isNull();
+      }
+      written.addAll(batch);
+    }
+    assertThat(written)
+        .extracting(MetricPoint::value)
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(0, points.length).mapToObj(i -> (double) i).toList());
   }
 
   @Test
@@ -447,7 +485,7 @@ class OtlpHttpReceiverTest {
 
   @Test
   void shouldAnswer503WithRetryAfterWhenKafkaCannotTakeThePoints() throws Exception {
-    try (Producer<String, MetricPoint> stuck = producer(Duration.ofMillis(500));
+    try (Producer<String, MetricBatch> stuck = producer(Duration.ofMillis(500));
         OtlpHttpReceiver toMissingTopic =
             OtlpHttpReceiver.start(config(), stuck, "otlphttp1.does-not-exist", fixedClock())) {
       byte[] body = request(resource(), gauge("g", "1", point(SENT, 1))).toByteArray();
@@ -531,7 +569,7 @@ class OtlpHttpReceiverTest {
     return OtlpHttpReceiver.start(config, producer, TOPIC, fixedClock());
   }
 
-  private Producer<String, MetricPoint> producer(Duration maxBlock) {
+  private Producer<String, MetricBatch> producer(Duration maxBlock) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -621,7 +659,9 @@ class OtlpHttpReceiverTest {
 
   /** The points written since {@code before}; a 200 means they are all acknowledged. */
   private List<MetricPoint> written(Map<TopicPartition, Long> before) {
-    return records(before).stream().map(r -> TOPICS.metrics().codec().decode(r)).toList();
+    return records(before).stream()
+        .flatMap(r -> TOPICS.metrics().codec().decode(r).points().stream())
+        .toList();
   }
 
   private List<ConsumerRecord<String, byte[]>> records(Map<TopicPartition, Long> before) {

@@ -28,6 +28,7 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
@@ -71,7 +72,7 @@ class OtlpSdkAcceptanceTest {
   private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
 
   private final EmbeddedBroker broker;
-  private Producer<String, MetricPoint> metricsProducer;
+  private Producer<String, MetricBatch> metricsProducer;
   private Producer<String, LogEvent> logsProducer;
   private OtlpHttpReceiver http;
   private OtlpGrpcReceiver grpc;
@@ -280,7 +281,7 @@ class OtlpSdkAcceptanceTest {
     List<LogEvent> events =
         awaitRecords(
             TOPICS.logs().name(),
-            record -> TOPICS.logs().codec().decode(record),
+            record -> List.of(TOPICS.logs().codec().decode(record)),
             e -> e.logGroup().equals("grpc-logs"),
             found -> !found.isEmpty());
     assertThat(events)
@@ -304,13 +305,16 @@ class OtlpSdkAcceptanceTest {
       java.util.function.Predicate<MetricPoint> mine,
       java.util.function.Predicate<List<MetricPoint>> complete) {
     return awaitRecords(
-        TOPICS.metrics().name(), record -> TOPICS.metrics().codec().decode(record), mine, complete);
+        TOPICS.metrics().name(),
+        record -> TOPICS.metrics().codec().decode(record).points(),
+        mine,
+        complete);
   }
 
   /** Every record of the topic that is {@code mine}, in offset order per partition. */
   private <T> List<T> awaitRecords(
       String topic,
-      Function<ConsumerRecord<String, byte[]>, T> decode,
+      Function<ConsumerRecord<String, byte[]>, List<T>> decode,
       java.util.function.Predicate<T> mine,
       java.util.function.Predicate<List<T>> complete) {
     List<T> found = new ArrayList<>();
@@ -332,9 +336,10 @@ class OtlpSdkAcceptanceTest {
                 () -> {
                   for (ConsumerRecord<String, byte[]> record :
                       consumer.poll(Duration.ofMillis(200))) {
-                    T value = decode.apply(record);
-                    if (mine.test(value)) {
-                      found.add(value);
+                    for (T value : decode.apply(record)) {
+                      if (mine.test(value)) {
+                        found.add(value);
+                      }
                     }
                   }
                   return complete.test(found);

@@ -42,6 +42,12 @@ final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessa
 
   @Override
   MetricPoint fromMessage(MetricPointMessage message) {
+    if (message.getBatchCount() > 0) {
+      throw new IllegalArgumentException(
+          "a batch of "
+              + message.getBatchCount()
+              + " points, not one point: read tw.metrics with Codecs.METRIC_BATCH");
+    }
     return new MetricPoint(
         SeriesId.of(message.getNamespace(), message.getName(), message.getDimensionsMap()),
         Instant.ofEpochMilli(message.getTimestampMillis()),

@@ -7,7 +7,7 @@ import io.tidewatch.model.codec.Codec;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.codec.JsonCodec;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +41,13 @@ public record Topics(String prefix) {
     return new Topics(DEFAULT_PREFIX);
   }
 
-  public Topic<MetricPoint> metrics() {
-    return new Topic<>(prefix + "metrics", Codecs.METRIC_POINT);
+  /**
+   * Metric points, keyed by series for single points. A record holds one point or a batch of points
+   * of the record's partition ({@link MetricBatch}); write single points with {@link
+   * Codecs#METRIC_POINT} if that is simpler, read with this topic's codec.
+   */
+  public Topic<MetricBatch> metrics() {
+    return new Topic<>(prefix + "metrics", Codecs.METRIC_BATCH);
   }
 
   public Topic<LogEvent> logs() {

@@ -148,7 +148,7 @@ class TopicsTest {
   void shouldFindCodecOfOwnTopicsOnlyWhenAskedByName() {
     Topics topics = new Topics("acme.");
 
-    assertThat(topics.codecOf("acme.metrics")).contains(Codecs.METRIC_POINT);
+    assertThat(topics.codecOf("acme.metrics")).contains(Codecs.METRIC_BATCH);
     assertThat(topics.codecOf("acme.logs")).contains(Codecs.LOG_EVENT);
     assertThat(topics.codecOf("acme.alarm-events")).contains(Codecs.ALARM_STATE_CHANGE);
     assertThat(topics.codecOf("acme.actions")).contains(Codecs.ACTION_RECORD);

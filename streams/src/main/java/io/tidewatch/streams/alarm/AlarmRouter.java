@@ -1,5 +1,6 @@
 package io.tidewatch.streams.alarm;
 
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.rules.AlarmRule;
 import java.util.List;
@@ -11,12 +12,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Sends each metric point to every alarm instance that watches its series, re-keyed by alarm
- * instance id so that all points of one instance meet in one task, whichever series they come from.
- * A point selected by a metric-math alarm's metric travels with the metric's id in a header ({@link
- * AlarmInputHeader}); a point selected by several of its metrics is sent once for each.
+ * Sends each metric point (of a single-point record or of a batch) to every alarm instance that
+ * watches its series, re-keyed by alarm instance id so that all points of one instance meet in one
+ * task, whichever series they come from. A point selected by a metric-math alarm's metric travels
+ * with the metric's id in a header ({@link AlarmInputHeader}); a point selected by several of its
+ * metrics is sent once for each.
  */
-final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmDatapoint> {
+final class AlarmRouter implements Processor<String, MetricBatch, String, AlarmDatapoint> {
 
   static final String RECENT_STORE = "series-recent-timestamps";
   static final int REMEMBERED = 32;
@@ -68,11 +70,17 @@ final class AlarmRouter implements Processor<String, MetricPoint, String, AlarmD
   }
 
   @Override
-  public void process(Record<String, MetricPoint> record) {
-    MetricPoint point = record.value();
-    if (point == null) {
+  public void process(Record<String, MetricBatch> record) {
+    MetricBatch batch = record.value();
+    if (batch == null) {
       return;
     }
+    for (MetricPoint point : batch.points()) {
+      route(point, record);
+    }
+  }
+
+  private void route(MetricPoint point, Record<String, MetricBatch> record) {
     var series = point.series();
     List<AlarmCatalog.Route> watching =
         rules.current().routesFor(series.namespace(), series.name());

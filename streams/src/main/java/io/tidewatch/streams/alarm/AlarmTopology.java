@@ -1,7 +1,7 @@
 package io.tidewatch.streams.alarm;
 
 import io.tidewatch.model.alarm.AlarmStateChange;
-import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.Topic;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.RuleSet;
@@ -83,7 +83,7 @@ public final class AlarmTopology {
 
   public static Topology build(Config config) {
     StreamsBuilder builder = new StreamsBuilder();
-    Topic<MetricPoint> metrics = config.topics().metrics();
+    Topic<MetricBatch> metrics = config.topics().metrics();
     Topic<AlarmStateChange> events = config.topics().alarmEvents();
     Topic<AlarmStateChange> states = config.topics().alarmState();
     Serde<String> keys = Serdes.String();

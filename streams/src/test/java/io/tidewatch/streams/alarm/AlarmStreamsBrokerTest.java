@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -77,7 +78,7 @@ class AlarmStreamsBrokerTest {
             new KafkaProducer<>(
                 Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
                 new StringSerializer(),
-                TOPICS.metrics().codec().serializer());
+                Codecs.METRIC_POINT.serializer());
         KafkaConsumer<String, byte[]> consumer =
             new KafkaConsumer<>(
                 Map.of(

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.Distribution;
+import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.Topics;
@@ -83,7 +85,7 @@ class AlarmTopologyTest {
     wallClock = T0;
     metrics =
         driver.createInputTopic(
-            TOPICS.metrics().name(), new StringSerializer(), TOPICS.metrics().codec().serializer());
+            TOPICS.metrics().name(), new StringSerializer(), Codecs.METRIC_POINT.serializer());
     events =
         driver.createOutputTopic(
             TOPICS.alarmEvents().name(),
@@ -138,6 +140,32 @@ class AlarmTopologyTest {
     assertThat(alarm.detail().previousState().value()).isEqualTo(AlarmState.INSUFFICIENT_DATA);
     assertThat(alarm.detail().state().reason()).contains("85.0").contains("70.0");
     assertThat(alarm.id()).hasSize(32);
+  }
+
+  @Test
+  void shouldRouteEveryPointOfABatchRecordLikeSinglePointRecords() {
+    start(CPU_HIGH);
+    TestInputTopic<String, MetricBatch> batches =
+        driver.createInputTopic(
+            TOPICS.metrics().name(), new StringSerializer(), TOPICS.metrics().codec().serializer());
+    for (int minute = 0; minute < 3; minute++) {
+      Instant at = T0.plus(Duration.ofMinutes(minute).plusSeconds(10));
+      batches.pipeInput(
+          null,
+          new MetricBatch(
+              List.of(
+                  new MetricPoint(WEB_A, at, 80, "%"),
+                  new MetricPoint(WEB_A, at.plusSeconds(30), 90, "%"),
+                  new MetricPoint(WEB_A, at.plusSeconds(30), 90, "%"), // a retried point: once
+                  new MetricPoint(WEB_B, at, 20, "%"))));
+    }
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+
+    List<AlarmStateChange> changes = events.readValuesToList();
+    assertThat(changes)
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("web-cpu-high{host=b} OK", "web-cpu-high{host=a} ALARM");
+    assertThat(changes.get(1).detail().state().reason()).contains("85.0");
   }
 
   @Test
