@@ -50,6 +50,8 @@ final class AllInOne implements AutoCloseable {
    * @param kafkaPort the embedded broker's port (0 = a free one)
    * @param otlpPort the OTLP/HTTP port (0 = a free one)
    * @param otlpGrpcPort the OTLP/gRPC port (0 = a free one), on {@code otlpHost} too
+   * @param ingest file connector settings (as for {@code tidewatch ingest --config}) to run in a
+   *     standalone Connect worker, offsets in {@code dataDir/ingest.offsets}; empty runs none
    */
   record Config(
       Path dataDir,
@@ -61,11 +63,53 @@ final class AllInOne implements AutoCloseable {
       Optional<RuleFiles.Publication> rules,
       boolean demo,
       boolean dryRun,
-      Topics topics) {
+      Topics topics,
+      Optional<Path> ingest) {
     Config {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(ingest, "ingest");
+    }
+
+    Config(
+        Path dataDir,
+        Optional<String> bootstrapServers,
+        int kafkaPort,
+        String otlpHost,
+        int otlpPort,
+        int otlpGrpcPort,
+        Optional<RuleFiles.Publication> rules,
+        boolean demo,
+        boolean dryRun,
+        Topics topics) {
+      this(
+          dataDir,
+          bootstrapServers,
+          kafkaPort,
+          otlpHost,
+          otlpPort,
+          otlpGrpcPort,
+          rules,
+          demo,
+          dryRun,
+          topics,
+          Optional.empty());
+    }
+
+    Config withIngest(Path connectorSettings) {
+      return new Config(
+          dataDir,
+          bootstrapServers,
+          kafkaPort,
+          otlpHost,
+          otlpPort,
+          otlpGrpcPort,
+          rules,
+          demo,
+          dryRun,
+          topics,
+          Optional.of(connectorSettings));
     }
   }
 
@@ -77,7 +121,8 @@ final class AllInOne implements AutoCloseable {
       URI otlpLogs,
       String otlpGrpc,
       Path alarmLog,
-      Path dataDir) {}
+      Path dataDir,
+      Optional<String> ingestRest) {}
 
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final RuleRegistry rules = RuleRegistry.of(RuleSet.empty());
@@ -192,6 +237,13 @@ final class AllInOne implements AutoCloseable {
     if (config.demo()) {
       parts.push(DemoMetrics.start(producer, config.topics().metrics().name(), Clock.systemUTC()));
     }
+    Optional<String> ingestRest = Optional.empty();
+    if (config.ingest().isPresent()) {
+      ConnectWorker ingest =
+          startIngest(config.ingest().get(), bootstrap, config.topics(), dataDir);
+      parts.push(ingest);
+      ingestRest = Optional.of(ingest.restUrl());
+    }
     endpoints =
         new Endpoints(
             bootstrap,
@@ -200,7 +252,29 @@ final class AllInOne implements AutoCloseable {
             receiver.logsEndpoint(),
             grpcReceiver.target(),
             alarmLog,
-            dataDir);
+            dataDir,
+            ingestRest);
+  }
+
+  /** The file connector in a standalone worker: the all-in-one has no Connect cluster to join. */
+  private static ConnectWorker startIngest(
+      Path settingsFile, String bootstrap, Topics topics, Path dataDir) throws IOException {
+    String name = "tidewatch-files";
+    Map<String, String> connector =
+        ConnectWorker.fileConnector(ConnectorSettingsFile.read(settingsFile), topics, name, false);
+    Map<String, String> worker =
+        ConnectWorker.standaloneWorker(
+            bootstrap, dataDir.resolve("ingest.offsets"), "http://127.0.0.1:0");
+    try {
+      return ConnectWorker.startStandalone(worker, name, connector);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the ingest worker", e);
+    } catch (Exception e) {
+      throw new IOException("cannot start the ingest worker: " + e.getMessage(), e);
+    }
   }
 
   /** Starts a receiver; a taken port is a usage error that names the option to change. */

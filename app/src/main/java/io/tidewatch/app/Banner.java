@@ -25,6 +25,12 @@ final class Banner {
             : " (external cluster)");
     out.printf("  OTLP/HTTP        %s  %s%n", endpoints.otlpMetrics(), endpoints.otlpLogs());
     out.printf("  OTLP/gRPC        %s (metrics and logs)%n", endpoints.otlpGrpc());
+    endpoints
+        .ingestRest()
+        .ifPresent(
+            rest ->
+                out.printf(
+                    "  Log files        tailed by a standalone Connect worker (REST %s)%n", rest));
     out.printf(
         "  Rules            %s (%d alarm%s in force%s)%n",
         rulesDir.map(Path::toString).orElse("as last applied"),

@@ -14,23 +14,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tidewatch ingest}: a Kafka Connect worker in this process (distributed mode, exactly-once
- * source support on) running {@link FileLogSourceConnector} on the given files.
+ * {@code tidewatch ingest}: a Kafka Connect worker in this process running {@link
+ * FileLogSourceConnector} on the given files: distributed mode with exactly-once source support by
+ * default, standalone (file offsets, at-least-once) with {@code --standalone}; see {@link
+ * ConnectWorker}.
  */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
       "Tail log files into tw.logs with an in-process Kafka Connect worker (distributed mode,"
-          + " exactly-once source support): rotation by rename and copytruncate is followed, and a"
-          + " restart resumes after the last committed line.",
+          + " exactly-once source support; or --standalone): rotation by rename and copytruncate"
+          + " is followed, and a restart resumes after the last committed line.",
       "Example: tidewatch ingest --files '/var/log/nginx/access.log*' --format nginx"
           + " --log-group /nginx/access"
     })
@@ -116,6 +117,20 @@ final class IngestCommand implements Callable<Integer> {
   int restPort;
 
   @Option(
+      names = "--standalone",
+      description =
+          "Standalone worker: offsets in a local file (--offsets-file), no internal topics."
+              + " At-least-once: after a crash, up to a second of lines may be delivered again.")
+  boolean standalone;
+
+  @Option(
+      names = "--offsets-file",
+      paramLabel = "FILE",
+      description =
+          "Where a --standalone worker keeps its offsets (default: .tidewatch/ingest-NAME.offsets).")
+  Path offsetsFile;
+
+  @Option(
       names = {"-W", "--worker-property"},
       paramLabel = "KEY=VALUE",
       description = "Any other Connect worker setting, e.g. -W session.timeout.ms=6000.")
@@ -125,18 +140,19 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Topics topics = kafka.topics();
-    Map<String, String> connector = connectorConfig(topics);
-    Map<String, String> worker = workerConfig(topics);
-    if (!"enabled".equals(worker.get("exactly.once.source.support"))) {
-      // -W exactly.once.source.support=disabled: at-least-once, duplicates possible on a crash.
-      connector.remove("exactly.once.support");
-    }
+    Map<String, String> worker = standalone ? standaloneWorkerConfig() : workerConfig(topics);
+    // Standalone, or -W exactly.once.source.support=disabled: at-least-once.
+    Map<String, String> connector =
+        connectorConfig(topics, "enabled".equals(worker.get("exactly.once.source.support")));
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       new TopicBootstrap(admin, (short) -1).ensure(topics.specs());
     }
-    ConnectWorker running = ConnectWorker.start(worker, name, connector);
+    ConnectWorker running =
+        standalone
+            ? ConnectWorker.startStandalone(worker, name, connector)
+            : ConnectWorker.startDistributed(worker, name, connector);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -147,18 +163,24 @@ final class IngestCommand implements Callable<Integer> {
                 },
                 "tidewatch-ingest-shutdown"));
     out.printf(
-        "Tidewatch ingest is up: connector %s tails %s (%s) into %s; Connect REST on %s%n",
+        "Tidewatch ingest is up: connector %s tails %s (%s) into %s; %s worker, Connect REST on"
+            + " %s%n",
         name,
         connector.get(FileLogSourceConfig.FILES_CONFIG),
         connector.get(FileLogSourceConfig.FORMAT_CONFIG),
         topics.logs().name(),
+        standalone
+            ? "standalone (at-least-once, offsets in "
+                + worker.get("offset.storage.file.filename")
+                + ")"
+            : "distributed",
         running.restUrl());
     out.flush();
     stopped.await();
     return 0;
   }
 
-  Map<String, String> connectorConfig(Topics topics) {
+  Map<String, String> connectorConfig(Topics topics, boolean exactlyOnce) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (config != null) {
       settings.putAll(ConnectorSettingsFile.read(config));
@@ -175,20 +197,17 @@ final class IngestCommand implements Callable<Integer> {
     putIfSet(settings, FileLogSourceConfig.FIELDS_CONFIG, fields);
     putIfSet(settings, FileLogSourceConfig.LOG_GROUP_CONFIG, logGroup);
     putIfSet(settings, FileLogSourceConfig.LOG_STREAM_CONFIG, logStream);
-    settings.put(FileLogSourceConfig.TOPIC_PREFIX_CONFIG, topics.prefix());
-    try {
-      new FileLogSourceConfig(settings); // the connector's own checks, before starting anything
-    } catch (ConfigException e) {
-      throw new OneLineErrors.UsageException(
-          e.getMessage()
-              + " (set it with an option, e.g. --files/--format/--log-group, or --config)");
-    }
-    settings.put("name", name);
-    settings.put("connector.class", FileLogSourceConnector.class.getName());
-    settings.put("tasks.max", "1");
-    settings.put("exactly.once.support", "required");
-    settings.putAll(FileLogSourceConfig.CONVERTERS);
-    return settings;
+    return ConnectWorker.fileConnector(settings, topics, name, exactlyOnce);
+  }
+
+  Map<String, String> standaloneWorkerConfig() {
+    Path offsets =
+        offsetsFile != null ? offsetsFile : Path.of(".tidewatch", "ingest-" + name + ".offsets");
+    Map<String, String> worker =
+        ConnectWorker.standaloneWorker(
+            kafka.bootstrapServers(), offsets, "http://" + restHost + ":" + restPort);
+    worker.putAll(workerProperties);
+    return worker;
   }
 
   Map<String, String> workerConfig(Topics topics) {

@@ -94,6 +94,16 @@ final class UpCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(
+      names = "--ingest",
+      paramLabel = "FILE",
+      description =
+          "Also tail log files into tw.logs: connector settings as for tidewatch ingest --config"
+              + " (files, format, log.group, ...), run by a standalone Kafka Connect worker in this"
+              + " process with its offsets in the data folder. At-least-once: after a crash up to a"
+              + " second of lines may arrive again (tidewatch ingest, distributed, is exactly-once).")
+  Path ingest;
+
+  @Option(
       names = "--dry-run",
       description =
           "Action workers record what they would do in the ledger (tw.actions) but make no"
@@ -115,7 +125,8 @@ final class UpCommand implements Callable<Integer> {
             RuleFiles.forUp(rules, demo),
             demo,
             dryRun,
-            new Topics(topicPrefix));
+            new Topics(topicPrefix),
+            Optional.ofNullable(ingest));
     CountDownLatch stopped = new CountDownLatch(1);
     AllInOne allInOne = AllInOne.start(config, out);
     Runtime.getRuntime()

@@ -36,7 +36,7 @@ class IngestCommandTest {
         """);
     IngestCommand command =
         parse("--config", settings.toString(), "--log-group", "/nginx/access", "--name", "web");
-    Map<String, String> config = command.connectorConfig(new Topics("tw."));
+    Map<String, String> config = command.connectorConfig(new Topics("tw."), true);
     assertThat(config)
         .containsEntry("files", "/var/log/nginx/access.log*,/var/log/nginx/other.log")
         .containsEntry("log.group", "/nginx/access")
@@ -53,10 +53,35 @@ class IngestCommandTest {
   }
 
   @Test
+  void shouldKeepOffsetsInAFileAndAskNoExactlyOnceWhenStandalone() {
+    IngestCommand command =
+        parse(
+            "--standalone",
+            "--offsets-file",
+            dir.resolve("web.offsets").toString(),
+            "--files",
+            "/var/log/web.log",
+            "--format",
+            "raw",
+            "--log-group",
+            "/web",
+            "--bootstrap-servers",
+            "kafka:9092");
+    Map<String, String> worker = command.standaloneWorkerConfig();
+    assertThat(worker)
+        .containsEntry("offset.storage.file.filename", dir.resolve("web.offsets").toString())
+        .containsEntry("offset.flush.interval.ms", ConnectWorker.STANDALONE_FLUSH_MS)
+        .containsEntry("bootstrap.servers", "kafka:9092")
+        .doesNotContainKeys("exactly.once.source.support", "group.id", "offset.storage.topic");
+    assertThat(command.connectorConfig(new Topics("tw."), false))
+        .doesNotContainKey("exactly.once.support");
+  }
+
+  @Test
   void shouldMakeRelativeGlobsAbsolute() {
     Map<String, String> config =
         parse("--files", "logs/*.log", "--format", "raw", "--log-group", "/g")
-            .connectorConfig(new Topics("tw."));
+            .connectorConfig(new Topics("tw."), true);
     assertThat(config.get("files")).startsWith("/").endsWith("/logs/*.log");
   }
 

@@ -1,0 +1,147 @@
+package io.tidewatch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.topic.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tidewatch up --ingest FILE}: the all-in-one tails log files with a standalone Connect
+ * worker in its own process; a clean restart goes on after the last line, from the offsets file in
+ * the data folder.
+ */
+class AllInOneIngestTest {
+
+  @TempDir Path dataDir;
+  @TempDir Path logs;
+
+  @Test
+  void shouldTailFilesIntoTheLogsTopicAndGoOnAfterARestart() throws Exception {
+    Path log = logs.resolve("app.log");
+    append(log, lines(1, 5));
+    Path settings = logs.resolve("ingest.yaml");
+    Files.writeString(
+        settings,
+        """
+        files: ["%s*"]
+        format: json
+        log.group: /all-in-one/app
+        scan.interval.ms: 100
+        poll.interval.ms: 50
+        """
+            .formatted(log));
+    AllInOne.Config config =
+        new AllInOne.Config(
+                dataDir,
+                Optional.empty(),
+                0,
+                "127.0.0.1",
+                0,
+                0,
+                Optional.empty(),
+                false,
+                false,
+                Topics.defaults())
+            .withIngest(settings);
+    StringWriter console = new StringWriter();
+
+    try (AllInOne allInOne = AllInOne.start(config, new PrintWriter(console, true))) {
+      assertThat(allInOne.endpoints().ingestRest()).isPresent();
+      append(log, lines(6, 10));
+      assertThat(awaitIds(allInOne.endpoints().bootstrapServers(), 10))
+          .containsExactlyElementsOf(ids(1, 10));
+    }
+    assertThat(dataDir.resolve("ingest.offsets")).exists();
+    append(log, lines(11, 15));
+
+    try (AllInOne restarted = AllInOne.start(config, new PrintWriter(console, true))) {
+      append(log, lines(16, 20));
+      List<String> ids = awaitIds(restarted.endpoints().bootstrapServers(), 20);
+      assertThat(ids).as("every line once, in order").containsExactlyElementsOf(ids(1, 20));
+      LogEvent any = lastEvent;
+      assertThat(any.logGroup()).isEqualTo("/all-in-one/app");
+      assertThat(any.logStream()).isEqualTo(log.toString());
+    }
+  }
+
+  private LogEvent lastEvent;
+
+  /**
+   * The ids of the events on tw.logs once there are {@code count}, plus any that follow shortly.
+   */
+  private List<String> awaitIds(String bootstrap, int count) {
+    Topics topics = Topics.defaults();
+    List<String> ids = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.logs().name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  lastEvent = topics.logs().codec().decode(record);
+                  ids.add(String.valueOf(lastEvent.fields().get("id")));
+                }
+                return ids.size() >= count;
+              });
+      consumer.poll(Duration.ofSeconds(2)).forEach(r -> ids.add("unexpected " + r.offset()));
+    }
+    return ids;
+  }
+
+  private static void append(Path file, String text) throws Exception {
+    Files.writeString(
+        file,
+        text,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
+  }
+
+  private static String lines(int from, int to) {
+    StringBuilder text = new StringBuilder();
+    IntStream.rangeClosed(from, to)
+        .forEach(i -> text.append("{\"id\":\"line-").append(i).append("\"}\n"));
+    return text.toString();
+  }
+
+  private static List<String> ids(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(i -> "line-" + i).toList();
+  }
+}
