@@ -71,46 +71,6 @@ final class AllInOne implements AutoCloseable {
       Objects.requireNonNull(topics, "topics");
       Objects.requireNonNull(ingest, "ingest");
     }
-
-    Config(
-        Path dataDir,
-        Optional<String> bootstrapServers,
-        int kafkaPort,
-        String otlpHost,
-        int otlpPort,
-        int otlpGrpcPort,
-        Optional<RuleFiles.Publication> rules,
-        boolean demo,
-        boolean dryRun,
-        Topics topics) {
-      this(
-          dataDir,
-          bootstrapServers,
-          kafkaPort,
-          otlpHost,
-          otlpPort,
-          otlpGrpcPort,
-          rules,
-          demo,
-          dryRun,
-          topics,
-          Optional.empty());
-    }
-
-    Config withIngest(Path connectorSettings) {
-      return new Config(
-          dataDir,
-          bootstrapServers,
-          kafkaPort,
-          otlpHost,
-          otlpPort,
-          otlpGrpcPort,
-          rules,
-          demo,
-          dryRun,
-          topics,
-          Optional.of(connectorSettings));
-    }
   }
 
   /** Where things are, for the start-up banner and for tests. */

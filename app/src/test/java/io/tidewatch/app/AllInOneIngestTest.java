@@ -1,10 +1,10 @@
 package io.tidewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tidewatch.model.log.LogEvent;
 import io.tidewatch.model.topic.Topics;
+import io.tidewatch.testkit.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,17 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,23 +45,23 @@ class AllInOneIngestTest {
             .formatted(log));
     AllInOne.Config config =
         new AllInOne.Config(
-                dataDir,
-                Optional.empty(),
-                0,
-                "127.0.0.1",
-                0,
-                0,
-                Optional.empty(),
-                false,
-                false,
-                Topics.defaults())
-            .withIngest(settings);
+            dataDir,
+            Optional.empty(),
+            0,
+            "127.0.0.1",
+            0,
+            0,
+            Optional.empty(),
+            false,
+            false,
+            Topics.defaults(),
+            Optional.of(settings));
     StringWriter console = new StringWriter();
 
     try (AllInOne allInOne = AllInOne.start(config, new PrintWriter(console, true))) {
       assertThat(allInOne.endpoints().ingestRest()).isPresent();
       append(log, lines(6, 10));
-      assertThat(awaitIds(allInOne.endpoints().bootstrapServers(), 10))
+      assertThat(idsOf(awaitEvents(allInOne.endpoints().bootstrapServers(), 10)))
           .containsExactlyElementsOf(ids(1, 10));
     }
     assertThat(dataDir.resolve("ingest.offsets")).exists();
@@ -77,51 +69,24 @@ class AllInOneIngestTest {
 
     try (AllInOne restarted = AllInOne.start(config, new PrintWriter(console, true))) {
       append(log, lines(16, 20));
-      List<String> ids = awaitIds(restarted.endpoints().bootstrapServers(), 20);
-      assertThat(ids).as("every line once, in order").containsExactlyElementsOf(ids(1, 20));
-      LogEvent any = lastEvent;
-      assertThat(any.logGroup()).isEqualTo("/all-in-one/app");
-      assertThat(any.logStream()).isEqualTo(log.toString());
+      List<LogEvent> events = awaitEvents(restarted.endpoints().bootstrapServers(), 20);
+      assertThat(idsOf(events))
+          .as("every line once, in order")
+          .containsExactlyElementsOf(ids(1, 20));
+      assertThat(events)
+          .allSatisfy(e -> assertThat(e.logGroup()).isEqualTo("/all-in-one/app"))
+          .allSatisfy(e -> assertThat(e.logStream()).isEqualTo(log.toString()));
     }
   }
 
-  private LogEvent lastEvent;
+  /** The events on tw.logs once there are {@code count}, plus any that follow shortly. */
+  private static List<LogEvent> awaitEvents(String bootstrap, int count) {
+    return TopicReader.awaitValues(
+        bootstrap, Topics.defaults().logs(), count, Duration.ofSeconds(60), Duration.ofSeconds(2));
+  }
 
-  /**
-   * The ids of the events on tw.logs once there are {@code count}, plus any that follow shortly.
-   */
-  private List<String> awaitIds(String bootstrap, int count) {
-    Topics topics = Topics.defaults();
-    List<String> ids = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topics.logs().name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  lastEvent = topics.logs().codec().decode(record);
-                  ids.add(String.valueOf(lastEvent.fields().get("id")));
-                }
-                return ids.size() >= count;
-              });
-      consumer.poll(Duration.ofSeconds(2)).forEach(r -> ids.add("unexpected " + r.offset()));
-    }
-    return ids;
+  private static List<String> idsOf(List<LogEvent> events) {
+    return events.stream().map(e -> String.valueOf(e.fields().get("id"))).toList();
   }
 
   private static void append(Path file, String text) throws Exception {

@@ -72,7 +72,8 @@ class AllInOneTest {
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
             false,
-            Topics.defaults());
+            Topics.defaults(),
+            Optional.empty());
     StringWriter console = new StringWriter();
 
     List<AlarmStateChange> events;

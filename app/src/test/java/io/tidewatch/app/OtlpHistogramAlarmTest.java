@@ -1,11 +1,11 @@
 package io.tidewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.model.topic.Topics;
+import io.tidewatch.testkit.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -15,16 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +58,8 @@ class OtlpHistogramAlarmTest {
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
             false,
-            Topics.defaults());
+            Topics.defaults(),
+            Optional.empty());
     try (AllInOne allInOne = AllInOne.start(config, new PrintWriter(new StringWriter(), true))) {
       // a period that has just closed, so that the wall clock evaluates it at once
       Instant now = Instant.now();
@@ -110,34 +103,7 @@ class OtlpHistogramAlarmTest {
   }
 
   private static List<AlarmStateChange> awaitEvents(String bootstrap) {
-    var topic = Topics.defaults().alarmEvents();
-    List<AlarmStateChange> events = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(500))) {
-                  events.add(topic.codec().decode(record));
-                }
-                return !events.isEmpty();
-              });
-    }
-    return events;
+    return TopicReader.awaitValues(
+        bootstrap, Topics.defaults().alarmEvents(), 1, Duration.ofSeconds(60), Duration.ZERO);
   }
 }
