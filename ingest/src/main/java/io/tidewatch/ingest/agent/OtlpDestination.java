@@ -313,9 +313,7 @@ final class OtlpDestination implements Destination {
           records,
           new Delivery.Unreachable(uri + " answered " + status + ": " + excerpt(response)));
     } else {
-      String reason = uri + " answered " + status + ": " + excerpt(response);
-      LOG.error("OTLP endpoint refused {} record(s), not sent again: {}", records.size(), reason);
-      settle(records, new Delivery.Refused(reason));
+      settle(records, new Delivery.Refused(uri + " answered " + status + ": " + excerpt(response)));
     }
   }
 
@@ -339,17 +337,17 @@ final class OtlpDestination implements Destination {
       }
     }
     int refused = (int) Math.min(rejected, records.size());
-    if (refused > 0) {
-      LOG.warn(
-          "OTLP endpoint {} rejected {} of {} record(s), not sent again: {}",
-          uri,
-          rejected,
-          records.size(),
-          abbreviate(message));
-    }
     Delivery partial =
-        new Delivery.Refused(
-            uri + " rejected " + rejected + " of " + records.size() + ": " + abbreviate(message));
+        refused == 0
+            ? Delivery.DELIVERED
+            : new Delivery.Refused(
+                uri
+                    + " answered a partial success rejecting "
+                    + rejected
+                    + " of "
+                    + records.size()
+                    + ": "
+                    + abbreviate(message));
     for (int i = 0; i < records.size(); i++) {
       records.get(i).done().accept(i < refused ? partial : Delivery.DELIVERED);
     }

@@ -32,6 +32,7 @@ public final class Shipper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
   private static final int DRAIN_BATCH = 500;
   private static final long DRAIN_WAIT_SECONDS = 60;
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private final Destination destination;
   private final Spool spool;
@@ -41,6 +42,8 @@ public final class Shipper implements AutoCloseable {
   private volatile boolean spooling;
   private volatile boolean closed;
   private volatile String lastError;
+  private String lastRefusalLogged;
+  private long lastRefusalLoggedNanos;
 
   Shipper(Destination destination, Spool spool, AgentStats stats) {
     this.destination = destination;
@@ -76,7 +79,7 @@ public final class Shipper implements AutoCloseable {
         record,
         delivery -> {
           if (delivery instanceof Delivery.Refused refused) {
-            refused(record.topic(), 1, refused.reason());
+            refused(record.topic(), refused.reason());
           } else if (delivery instanceof Delivery.Unreachable unreachable) {
             unreachable(record, unreachable.reason());
           } else {
@@ -104,11 +107,6 @@ public final class Shipper implements AutoCloseable {
     return spool;
   }
 
-  /** {@code kafka} or {@code otlp}. */
-  public String destination() {
-    return destination.name();
-  }
-
   /** The last delivery error, or {@code null}. */
   public String lastError() {
     return lastError;
@@ -125,14 +123,26 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  private void refused(String topic, int records, String reason) {
+  /**
+   * Counts a refused record; logs the reason when it differs from the last one logged or that was a
+   * while ago, so a refused batch is one line, not one per record.
+   */
+  private void refused(String topic, String reason) {
     lastError = reason;
-    stats.rejected.add(records);
+    stats.rejected.increment();
+    long now = System.nanoTime();
+    synchronized (lock) {
+      if (reason.equals(lastRefusalLogged)
+          && now - lastRefusalLoggedNanos < REFUSAL_LOG_INTERVAL.toNanos()) {
+        return;
+      }
+      lastRefusalLogged = reason;
+      lastRefusalLoggedNanos = now;
+    }
     LOG.error(
-        "{} record(s) for {} refused by {}, not sent again: {}",
-        records,
-        topic,
+        "{} refused records for {}, they are not sent again (counted as rejected): {}",
         destination.name(),
+        topic,
         reason);
   }
 
@@ -210,7 +220,7 @@ public final class Shipper implements AutoCloseable {
         break;
       }
       if (delivery instanceof Delivery.Refused refused) {
-        refused(batch.records().get(i).topic(), 1, refused.reason());
+        refused(batch.records().get(i).topic(), refused.reason());
       } else {
         delivered++;
       }
