@@ -22,9 +22,11 @@ import io.tidewatch.model.metric.MetricPoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -150,10 +152,8 @@ final class OtlpRequests {
         ProducerRecord<String, byte[]> record = ((RejectedLine) line).record();
         group = header(record, LogRecords.LOG_GROUP);
         stream = header(record, LogRecords.LOG_STREAM);
-        String failedAt = header(record, LogRecords.FAILED_AT);
-        if (!failedAt.isEmpty()) {
-          log.setObservedTimeUnixNano(nanos(Instant.parse(failedAt)));
-        }
+        observedAt(header(record, LogRecords.FAILED_AT))
+            .ifPresent(at -> log.setObservedTimeUnixNano(nanos(at)));
         String detail = header(record, LogRecords.REASON_DETAIL);
         String reason = header(record, LogRecords.REASON);
         log.setBody(
@@ -186,6 +186,14 @@ final class OtlpRequests {
                             .addAttributes(attribute("host.name", host)))
                     .addScopeLogs(scope)));
     return request.build();
+  }
+
+  private static Optional<Instant> observedAt(String failedAt) {
+    try {
+      return failedAt.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(failedAt));
+    } catch (DateTimeParseException e) {
+      return Optional.empty(); // the receiver then uses its receive time
+    }
   }
 
   /** The file of a log stream {@code host:path}. */
