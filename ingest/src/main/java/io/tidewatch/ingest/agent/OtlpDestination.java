@@ -1,10 +1,6 @@
 package io.tidewatch.ingest.agent;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
-import com.google.rpc.Status;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.Topics;
@@ -15,17 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,16 +30,12 @@ import org.slf4j.LoggerFactory;
  * ms (or {@value #MAX_BATCH_RECORDS} records, {@value #MAX_BATCH_BYTES} bytes) and sent by one
  * thread, one request per signal.
  *
- * <p>The answer decides each record's {@link Delivery} (OTLP/HTTP specification, "Failures"):
- *
- * <ul>
- *   <li>2xx: delivered; a partial success rejecting N items makes N of the request's records
- *       refused (which ones the answer does not say; only the count matters);
- *   <li>429, 502, 503, 504, a timeout or no connection: unreachable (spooled). A {@code
- *       Retry-After} (seconds or an HTTP date, capped at {@value #MAX_RETRY_AFTER_SECONDS} s) is
- *       honoured: until then, records are unreachable without a request;
- *   <li>any other status: refused, logged with the status and an excerpt of the answer.
- * </ul>
+ * <p>The answer ({@link OtlpAnswer}) decides each record's {@link Delivery}: a 2xx delivers them,
+ * but a partial success rejecting N items makes N of the request's records refused (which ones the
+ * answer does not say; only the count matters); 429, 502, 503, 504, a timeout or no connection make
+ * them unreachable (spooled), and until a {@code Retry-After} has passed records are unreachable
+ * without a request; any other status refuses them, with the status and an excerpt of the answer as
+ * the reason.
  *
  * <p>Memory is bounded: when {@value #MAX_PENDING_RECORDS} records wait, {@link #send} waits up to
  * {@value #MAX_BLOCK_MILLIS} ms for room, then answers unreachable. Header values are never logged.
@@ -62,9 +49,6 @@ final class OtlpDestination implements Destination {
   static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
   static final int MAX_PENDING_RECORDS = 10_000;
   static final long MAX_BLOCK_MILLIS = 2_000;
-  static final long MAX_RETRY_AFTER_SECONDS = 300;
-  private static final int MAX_EXCERPT = 200;
-  private static final String PROTOBUF = "application/x-protobuf";
   private static final Logger LOG = LoggerFactory.getLogger(OtlpDestination.class);
 
   private final AgentConfig.Otlp config;
@@ -283,7 +267,9 @@ final class OtlpDestination implements Destination {
       return;
     }
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri).timeout(config.timeout()).header("Content-Type", PROTOBUF);
+        HttpRequest.newBuilder(uri)
+            .timeout(config.timeout())
+            .header("Content-Type", OtlpAnswer.PROTOBUF);
     config.headers().forEach(builder::header);
     byte[] body = request.toByteArray();
     if (config.gzip()) {
@@ -304,108 +290,33 @@ final class OtlpDestination implements Destination {
       settle(records, new Delivery.Unreachable("interrupted"));
       return;
     }
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      delivered(uri, response, records, metrics);
-    } else if (status == 429 || status == 502 || status == 503 || status == 504) {
-      retryAfter(response, now);
-      settle(
-          records,
-          new Delivery.Unreachable(uri + " answered " + status + ": " + excerpt(response)));
-    } else {
-      settle(records, new Delivery.Refused(uri + " answered " + status + ": " + excerpt(response)));
-    }
-  }
-
-  private void delivered(
-      URI uri, HttpResponse<byte[]> response, List<Pending> records, boolean metrics) {
-    long rejected = 0;
-    String message = "";
-    if (isProtobuf(response) && response.body().length > 0) {
-      try {
-        if (metrics) {
-          var partial = ExportMetricsServiceResponse.parseFrom(response.body()).getPartialSuccess();
-          rejected = partial.getRejectedDataPoints();
-          message = partial.getErrorMessage();
-        } else {
-          var partial = ExportLogsServiceResponse.parseFrom(response.body()).getPartialSuccess();
-          rejected = partial.getRejectedLogRecords();
-          message = partial.getErrorMessage();
+    OtlpAnswer answer =
+        OtlpAnswer.of(
+            uri,
+            response.statusCode(),
+            response.headers().firstValue("Content-Type"),
+            response.headers().firstValue("Retry-After"),
+            response.body(),
+            metrics,
+            now);
+    switch (answer.outcome()) {
+      case DELIVERED -> {
+        int refused = (int) Math.min(answer.rejected(), records.size());
+        Delivery partial = new Delivery.Refused(answer.reason());
+        for (int i = 0; i < records.size(); i++) {
+          records.get(i).done().accept(i < refused ? partial : Delivery.DELIVERED);
         }
-      } catch (InvalidProtocolBufferException e) {
-        LOG.debug("cannot read the OTLP answer of {}: {}", uri, e.toString());
       }
-    }
-    int refused = (int) Math.min(rejected, records.size());
-    Delivery partial =
-        refused == 0
-            ? Delivery.DELIVERED
-            : new Delivery.Refused(
-                uri
-                    + " answered a partial success rejecting "
-                    + rejected
-                    + " of "
-                    + records.size()
-                    + ": "
-                    + abbreviate(message));
-    for (int i = 0; i < records.size(); i++) {
-      records.get(i).done().accept(i < refused ? partial : Delivery.DELIVERED);
-    }
-  }
-
-  /** Honours a {@code Retry-After} of seconds or an HTTP date. */
-  private void retryAfter(HttpResponse<byte[]> response, Instant now) {
-    String value = response.headers().firstValue("Retry-After").orElse("").strip();
-    if (value.isEmpty()) {
-      return;
-    }
-    Instant until;
-    try {
-      until = now.plusSeconds(Long.parseLong(value));
-    } catch (NumberFormatException e) {
-      try {
-        until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      } catch (DateTimeParseException unparsable) {
-        LOG.debug("ignoring an unreadable Retry-After '{}'", abbreviate(value));
-        return;
+      case RETRY -> {
+        answer.retryAfter().ifPresent(until -> retryNotBefore = until);
+        settle(records, new Delivery.Unreachable(answer.reason()));
       }
+      case REFUSED -> settle(records, new Delivery.Refused(answer.reason()));
     }
-    Instant cap = now.plusSeconds(MAX_RETRY_AFTER_SECONDS);
-    retryNotBefore = until.isAfter(cap) ? cap : until;
   }
 
   private static void settle(List<Pending> records, Delivery delivery) {
     records.forEach(p -> p.done().accept(delivery));
-  }
-
-  private static boolean isProtobuf(HttpResponse<byte[]> response) {
-    return response
-        .headers()
-        .firstValue("Content-Type")
-        .map(type -> type.toLowerCase(Locale.ROOT).startsWith(PROTOBUF))
-        .orElse(false);
-  }
-
-  /** The answer's message: a protobuf {@code Status}'s message, else the text. */
-  private static String excerpt(HttpResponse<byte[]> response) {
-    byte[] body = response.body();
-    if (body == null || body.length == 0) {
-      return "(no body)";
-    }
-    if (isProtobuf(response)) {
-      try {
-        return abbreviate(Status.parseFrom(body).getMessage());
-      } catch (InvalidProtocolBufferException e) {
-        return "(an unreadable protobuf body)";
-      }
-    }
-    return abbreviate(
-        new String(body, 0, Math.min(body.length, 4 * MAX_EXCERPT), StandardCharsets.UTF_8));
-  }
-
-  private static String abbreviate(String text) {
-    String line = text.strip().replaceAll("\\p{Cntrl}+", " ");
-    return line.length() <= MAX_EXCERPT ? line : line.substring(0, MAX_EXCERPT - 3) + "...";
   }
 
   private static byte[] gzip(byte[] body) {
