@@ -269,7 +269,8 @@ public final class AgentConfigLoader {
     Map<String, String> headers = new LinkedHashMap<>();
     if (otlp.get("headers") instanceof MappingNode headersNode) {
       for (NodeTuple tuple : headersNode.getValue()) {
-        header(tuple.getKeyNode(), tuple.getValueNode()).ifPresent(h -> headers.put(h[0], h[1]));
+        header(tuple.getKeyNode(), tuple.getValueNode())
+            .ifPresent(header -> headers.put(header.getKey(), header.getValue()));
       }
     } else if (otlp.containsKey("headers")) {
       problem(otlp.get("headers"), "otlp: headers is a mapping of name: value");
@@ -325,7 +326,7 @@ public final class AgentConfigLoader {
    * A header, its value with {@code ${NAME}} replaced by the environment variable; the value is
    * never part of a message.
    */
-  private Optional<String[]> header(Node keyNode, Node valueNode) {
+  private Optional<Map.Entry<String, String>> header(Node keyNode, Node valueNode) {
     String name = text(keyNode).strip();
     if (!HEADER_NAME.matcher(name).matches()) {
       problem(keyNode, "otlp: headers: '" + name + "' is not a valid HTTP header name");
@@ -355,11 +356,11 @@ public final class AgentConfigLoader {
       reference.appendReplacement(value, Matcher.quoteReplacement(resolved));
     }
     reference.appendTail(value);
-    if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+    if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
       problem(valueNode, "otlp: headers: the value of " + name + " has control characters");
       ok = false;
     }
-    return ok ? Optional.of(new String[] {name, value.toString()}) : Optional.empty();
+    return ok ? Optional.of(Map.entry(name, value.toString())) : Optional.empty();
   }
 
   private Optional<AgentConfig.LogFiles> logFiles(Node item) {
