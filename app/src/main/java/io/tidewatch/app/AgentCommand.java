@@ -16,13 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tidewatch agent --config agent.yaml}: host metrics and log files into Kafka. */
+/**
+ * {@code tidewatch agent --config agent.yaml}: host metrics and log files into Kafka or to an OTLP
+ * endpoint.
+ */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Ship host metrics (every interval) and the lines of log files to Kafka, spooling to disk"
-          + " while Kafka is unreachable. Prints a status line once per interval; Ctrl-C stops.",
+      "Ship host metrics (every interval) and the lines of log files to Kafka or an OTLP/HTTP"
+          + " endpoint, spooling to disk while it is unreachable. Prints a status line once per"
+          + " interval; Ctrl-C stops.",
       "The configuration format is documented in the README (section 'The agent')."
     })
 final class AgentCommand implements Callable<Integer> {
@@ -69,8 +73,8 @@ final class AgentCommand implements Callable<Integer> {
             + settings.interval().toSeconds()
             + " s, "
             + settings.logs().size()
-            + " log file set(s), Kafka "
-            + settings.bootstrapServers()
+            + " log file set(s), "
+            + output(settings.output())
             + ", spool "
             + settings.spoolDir());
     status.flush();
@@ -84,6 +88,14 @@ final class AgentCommand implements Callable<Integer> {
       stop(agent, stopped);
     }
     return 0;
+  }
+
+  /** Where the agent ships to, without header values. */
+  private static String output(AgentConfig.Output output) {
+    if (output instanceof AgentConfig.Otlp otlp) {
+      return "OTLP " + otlp.endpoint();
+    }
+    return "Kafka " + ((AgentConfig.Kafka) output).bootstrapServers();
   }
 
   private static void stop(Agent agent, CountDownLatch stopped) {

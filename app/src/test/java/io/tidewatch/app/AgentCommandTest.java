@@ -8,6 +8,8 @@ import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,5 +80,36 @@ class AgentCommandTest {
         .containsPattern("agent cli-host: shipped \\d+, spooled 0 \\(spool 0 bytes\\), lost 0");
     assertThat(run.out().lines().filter(line -> line.contains(" agent cli-host: ")).count())
         .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void shouldShipToAnOtlpEndpointAndSayWhenItIsUnreachable() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        """
+        interval: 1s
+        host: otlp-cli-host
+        otlp: {endpoint: "http://127.0.0.1:%d", headers: {Authorization: "Bearer s3cret"}}
+        spool: {dir: "%s"}
+        hostMetrics: false
+        """
+            .formatted(port, dir.resolve("spool")));
+    Run run = run("agent", "--config", config.toString(), "--run-for", "3500ms");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains(
+            "tidewatch agent on otlp-cli-host: metrics every 1 s, 0 log file set(s), OTLP"
+                + " http://127.0.0.1:"
+                + port
+                + ", spool")
+        .containsPattern("agent otlp-cli-host: shipped 0, spooled [1-9]\\d*")
+        .contains("otlp unreachable, spooling")
+        .doesNotContain("s3cret");
+    assertThat(run.err()).doesNotContain("s3cret");
   }
 }

@@ -22,12 +22,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,26 +47,40 @@ import org.slf4j.LoggerFactory;
 /**
  * The running agent: every interval it collects host metrics and its own, ships them to {@code
  * tw.metrics} and prints a status line; every {@value #LOG_POLL_MILLIS} ms it ships new lines of
- * the configured log files to {@code tw.logs} (rejected lines to {@code tw.dlq.ingest}).
+ * the configured log files to {@code tw.logs} (rejected lines to {@code tw.dlq.ingest}). With an
+ * {@code otlp:} output the same records go to an OTLP/HTTP endpoint instead ({@link
+ * OtlpDestination}); the spool, the positions and the guarantees below are the same.
  *
  * <p>Log files are followed by a {@link FileTailer} (rename and copytruncate rotation). The
  * position after the last line shipped of each file is stored in {@code positions.json} of the
- * spool directory ({@link PositionFile}) once the line's record is acknowledged by Kafka or in the
- * spool, so a restarted agent goes on after the last line shipped: no line is skipped. After a
- * crash (not after {@link #close}), the lines whose records were not yet acknowledged or spooled,
- * or whose position was not yet stored (at most {@value #LOG_POLL_MILLIS} ms of them), are shipped
- * again: delivery is at least once.
+ * spool directory ({@link PositionFile}) once the line's record is acknowledged by Kafka (or the
+ * OTLP endpoint), refused by it, or in the spool, so a restarted agent goes on after the last line
+ * shipped: no line is skipped. After a crash (not after {@link #close}), the lines whose records
+ * were not yet acknowledged or spooled, or whose position was not yet stored (at most {@value
+ * #LOG_POLL_MILLIS} ms of them), are shipped again: delivery is at least once.
  */
 public final class Agent implements AutoCloseable {
 
   static final long LOG_POLL_MILLIS = 500;
+
+  /** The agent's own metrics that are amounts per interval (see {@link #ownMetrics}). */
+  static final Set<String> OWN_COUNTERS =
+      Set.of(
+          "tidewatch.agent.records.shipped",
+          "tidewatch.agent.records.spooled",
+          "tidewatch.agent.records.lost",
+          "tidewatch.agent.records.rejected",
+          "tidewatch.agent.errors",
+          "tidewatch.agent.lines.parsed",
+          "tidewatch.agent.lines.rejected");
+
   private static final int BATCH_LINES = 1000;
   private static final int MAX_BATCHES_PER_POLL = 20;
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;
   private final Topics topics;
-  private final Producer<String, byte[]> producer;
+  private final Destination destination;
   private final Spool spool;
   private final PositionFile positionFile;
   private final Shipper shipper;
@@ -91,7 +106,11 @@ public final class Agent implements AutoCloseable {
   private Agent(AgentConfig config, PrintStream status) throws IOException {
     this.config = config;
     this.status = status;
-    this.topics = new Topics(config.topicPrefix());
+    this.topics =
+        new Topics(
+            config.output() instanceof AgentConfig.Kafka kafka
+                ? kafka.topicPrefix()
+                : Topics.DEFAULT_PREFIX);
     this.positionFile = PositionFile.open(config.spoolDir());
     try {
       for (AgentConfig.LogFiles files : config.logs()) {
@@ -107,8 +126,8 @@ public final class Agent implements AutoCloseable {
       closeTailers();
       throw e;
     }
-    this.producer = new KafkaProducer<>(Shipper.producerConfig(config.bootstrapServers()));
-    this.shipper = new Shipper(producer, spool, stats);
+    this.destination = destination(config, topics);
+    this.shipper = new Shipper(destination, spool, stats);
     this.hostMetrics =
         config.hostMetrics()
             ? new HostMetrics(config.namespace(), config.host(), config.dimensions())
@@ -121,6 +140,21 @@ public final class Agent implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  private static Destination destination(AgentConfig config, Topics topics) {
+    if (config.output() instanceof AgentConfig.Otlp otlp) {
+      Set<String> sums = new HashSet<>(HostMetrics.COUNTERS);
+      sums.addAll(OWN_COUNTERS);
+      return new OtlpDestination(
+          otlp,
+          topics,
+          new OtlpRequests(config.host(), sums, config.interval()),
+          Clock.systemUTC());
+    }
+    AgentConfig.Kafka kafka = (AgentConfig.Kafka) config.output();
+    return new KafkaDestination(
+        new KafkaProducer<>(KafkaDestination.producerConfig(kafka.bootstrapServers())));
   }
 
   /**
@@ -333,6 +367,12 @@ public final class Agent implements AutoCloseable {
     points.add(
         own("tidewatch.agent.records.spooled", delta("spooled", stats.spooled()), "{record}", now));
     points.add(own("tidewatch.agent.records.lost", delta("lost", spool.lost()), "{record}", now));
+    points.add(
+        own(
+            "tidewatch.agent.records.rejected",
+            delta("rejected", stats.rejected()),
+            "{record}",
+            now));
     points.add(own("tidewatch.agent.errors", delta("errors", stats.errors()), "{error}", now));
     points.add(
         own("tidewatch.agent.lines.parsed", delta("parsed", stats.linesParsed()), "{line}", now));
@@ -364,21 +404,26 @@ public final class Agent implements AutoCloseable {
     return before == null ? cumulative : cumulative - before;
   }
 
-  /** {@code <time> agent <host>: shipped N, spooled N (spool B bytes), lost N, errors N, ...}. */
+  /**
+   * {@code <time> agent <host>: shipped N, spooled N (spool B bytes), lost N, rejected N, errors N,
+   * lines N parsed / N rejected, kafka|otlp ok|unreachable...}.
+   */
   String statusLine(Instant now) {
     return String.format(
         Locale.ROOT,
-        "%s agent %s: shipped %d, spooled %d (spool %d bytes), lost %d, errors %d, lines %d"
-            + " parsed / %d rejected, kafka %s",
+        "%s agent %s: shipped %d, spooled %d (spool %d bytes), lost %d, rejected %d, errors %d,"
+            + " lines %d parsed / %d rejected, %s %s",
         now.truncatedTo(ChronoUnit.SECONDS),
         config.host(),
         stats.shipped(),
         stats.spooled(),
         spool.bytes(),
         spool.lost(),
+        stats.rejected(),
         stats.errors(),
         stats.linesParsed(),
         stats.linesRejected(),
+        destination.name(),
         shipper.spooling() ? "unreachable, spooling (" + shipper.lastError() + ")" : "ok");
   }
 
@@ -403,7 +448,7 @@ public final class Agent implements AutoCloseable {
     closeTailers();
     shipper.close(timeout);
     storePositions(followed);
-    producer.close(Duration.ofSeconds(5));
+    destination.close(Duration.ofSeconds(5));
     try {
       spool.close();
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.tidewatch.ingest.agent;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +15,8 @@ import java.util.Optional;
  * @param host the {@code host} dimension of every metric (default: the machine's host name)
  * @param namespace the namespace of the agent's metrics
  * @param dimensions added to every metric
- * @param bootstrapServers the Kafka cluster
- * @param topicPrefix prefix of the Tidewatch topics
- * @param spoolDir where records wait while Kafka is unreachable
+ * @param output where records go: a Kafka cluster or an OTLP endpoint
+ * @param spoolDir where records wait while the output is unreachable
  * @param spoolMaxBytes the most the spool holds; beyond it the oldest records are dropped, counted
  * @param hostMetrics whether host metrics are collected
  * @param logs the log files to ship
@@ -26,8 +26,7 @@ public record AgentConfig(
     String host,
     String namespace,
     Map<String, String> dimensions,
-    String bootstrapServers,
-    String topicPrefix,
+    Output output,
     Path spoolDir,
     long spoolMaxBytes,
     boolean hostMetrics,
@@ -36,9 +35,56 @@ public record AgentConfig(
   public AgentConfig {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(output, "output");
     Objects.requireNonNull(spoolDir, "spoolDir");
     dimensions = Map.copyOf(dimensions);
     logs = List.copyOf(logs);
+  }
+
+  /** Where the agent ships to: exactly one of {@code kafka:} and {@code otlp:}. */
+  public sealed interface Output permits Kafka, Otlp {}
+
+  /**
+   * Records straight to the Tidewatch topics.
+   *
+   * @param topicPrefix prefix of the Tidewatch topics
+   */
+  public record Kafka(String bootstrapServers, String topicPrefix) implements Output {
+    public Kafka {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(topicPrefix, "topicPrefix");
+    }
+  }
+
+  /**
+   * OTLP/HTTP with protobuf bodies to {@code endpoint/v1/metrics} and {@code endpoint/v1/logs}.
+   *
+   * @param endpoint scheme, host, port and optional base path, without a trailing slash
+   * @param headers sent with every request (authentication); values are secrets and never logged
+   * @param timeout for connecting and for each request
+   * @param gzip whether request bodies are gzip-compressed
+   */
+  public record Otlp(URI endpoint, Map<String, String> headers, Duration timeout, boolean gzip)
+      implements Output {
+    public Otlp {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(timeout, "timeout");
+      headers = Map.copyOf(headers);
+    }
+
+    /** Without the header values. */
+    @Override
+    public String toString() {
+      return "Otlp[endpoint="
+          + endpoint
+          + ", headers="
+          + headers.keySet()
+          + ", timeout="
+          + timeout
+          + ", gzip="
+          + gzip
+          + "]";
+    }
   }
 
   /**

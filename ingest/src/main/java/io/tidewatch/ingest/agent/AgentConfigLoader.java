@@ -4,6 +4,8 @@ import io.tidewatch.ingest.parse.LogFormats;
 import io.tidewatch.model.topic.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +39,14 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  * host: web-1                   # default: this machine's host name
  * namespace: host               # namespace of the metrics, default host
  * dimensions: {env: prod}       # added to every metric
- * kafka:
+ * kafka:                        # or otlp:, exactly one of them
  *   bootstrapServers: 127.0.0.1:9092
  *   topicPrefix: tw.            # default tw.
+ * otlp:
+ *   endpoint: http://collector:4318     # /v1/metrics and /v1/logs are appended
+ *   headers: {Authorization: "Bearer ${OTLP_TOKEN}"}   # ${NAME}: environment variable
+ *   timeout: 10s                # default 10s, per request
+ *   compression: gzip           # gzip (default) | none
  * spool:
  *   dir: /var/lib/tidewatch/spool
  *   maxBytes: 256MiB            # default 256MiB
@@ -56,6 +63,7 @@ public final class AgentConfigLoader {
 
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   static final long DEFAULT_SPOOL_BYTES = 256L * 1024 * 1024;
+  static final Duration DEFAULT_OTLP_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Set<String> TOP =
       Set.of(
@@ -69,7 +77,20 @@ public final class AgentConfigLoader {
           "hostMetrics",
           "logs");
   private static final Set<String> KAFKA = Set.of("bootstrapServers", "topicPrefix");
+  private static final Set<String> OTLP = Set.of("endpoint", "headers", "timeout", "compression");
   private static final Set<String> SPOOL = Set.of("dir", "maxBytes");
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "content-type",
+          "content-encoding",
+          "content-length",
+          "host",
+          "connection",
+          "expect",
+          "upgrade",
+          "transfer-encoding");
   private static final Set<String> LOG =
       Set.of("paths", "format", "logFormat", "fields", "logGroup", "startAt");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -77,10 +98,12 @@ public final class AgentConfigLoader {
       Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
   private final String label;
+  private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
 
-  private AgentConfigLoader(String label) {
+  private AgentConfigLoader(String label, Map<String, String> env) {
     this.label = label;
+    this.env = env;
   }
 
   /**
@@ -96,7 +119,14 @@ public final class AgentConfigLoader {
    * @throws AgentConfigException listing every problem
    */
   public static AgentConfig parse(String yaml, String label) {
-    return new AgentConfigLoader(label).read(yaml);
+    return parse(yaml, label, System.getenv());
+  }
+
+  /**
+   * @param env the environment {@code ${NAME}} in OTLP header values is read from
+   */
+  static AgentConfig parse(String yaml, String label, Map<String, String> env) {
+    return new AgentConfigLoader(label, Map.copyOf(env)).read(yaml);
   }
 
   private AgentConfig read(String yaml) {
@@ -125,8 +155,8 @@ public final class AgentConfigLoader {
       throw new AgentConfigException(
           List.of(
               label
-                  + ":1:1: the agent configuration is a mapping with at least 'kafka:' and"
-                  + " 'spool:'"));
+                  + ":1:1: the agent configuration is a mapping with at least 'kafka:' (or"
+                  + " 'otlp:') and 'spool:'"));
     }
     Map<String, Node> fields = mapping(top, TOP);
     Duration interval =
@@ -147,32 +177,7 @@ public final class AgentConfigLoader {
         problem(node, "dimensions: a mapping of name: value");
       }
     }
-    if (fields.containsKey("otlp")) {
-      problem(
-          fields.get("otlp"),
-          "otlp: shipping to an OTLP endpoint is not implemented yet; use kafka:"
-              + " bootstrapServers");
-    }
-    String bootstrap = null;
-    String prefix = Topics.DEFAULT_PREFIX;
-    if (fields.get("kafka") instanceof MappingNode kafkaNode) {
-      Map<String, Node> kafka = mapping(kafkaNode, KAFKA);
-      bootstrap = Optional.ofNullable(kafka.get("bootstrapServers")).map(this::text).orElse(null);
-      if (bootstrap == null) {
-        problem(kafkaNode, "kafka: bootstrapServers is required (HOST:PORT[,HOST:PORT])");
-      }
-      if (kafka.containsKey("topicPrefix")) {
-        prefix = text(kafka.get("topicPrefix"));
-        try {
-          new Topics(prefix);
-        } catch (IllegalArgumentException e) {
-          problem(kafka.get("topicPrefix"), e.getMessage());
-        }
-      }
-    } else {
-      problem(
-          fields.getOrDefault("kafka", top), "kafka: a mapping with bootstrapServers is required");
-    }
+    AgentConfig.Output output = output(top, fields);
     Path spoolDir = null;
     long spoolBytes = DEFAULT_SPOOL_BYTES;
     if (fields.get("spool") instanceof MappingNode spoolNode) {
@@ -203,16 +208,159 @@ public final class AgentConfigLoader {
       throw new AgentConfigException(problems);
     }
     return new AgentConfig(
-        interval,
-        host,
-        namespace,
-        dimensions,
-        bootstrap,
-        prefix,
-        spoolDir,
-        spoolBytes,
-        hostMetrics,
-        logs);
+        interval, host, namespace, dimensions, output, spoolDir, spoolBytes, hostMetrics, logs);
+  }
+
+  /** {@code kafka:} or {@code otlp:}, exactly one; {@code null} after a problem. */
+  private AgentConfig.Output output(MappingNode top, Map<String, Node> fields) {
+    Node kafka = fields.get("kafka");
+    Node otlp = fields.get("otlp");
+    if (kafka != null && otlp != null) {
+      problem(
+          otlp,
+          "otlp: give either kafka: (records straight to the topics) or otlp: (an OTLP/HTTP"
+              + " endpoint), not both");
+      return null;
+    }
+    if (otlp != null) {
+      return otlp(otlp);
+    }
+    if (kafka instanceof MappingNode kafkaNode) {
+      return kafka(kafkaNode);
+    }
+    problem(
+        kafka != null ? kafka : top,
+        "kafka: a mapping with bootstrapServers is required (or otlp: with an endpoint)");
+    return null;
+  }
+
+  private AgentConfig.Kafka kafka(MappingNode kafkaNode) {
+    Map<String, Node> kafka = mapping(kafkaNode, KAFKA);
+    String bootstrap =
+        Optional.ofNullable(kafka.get("bootstrapServers")).map(this::text).orElse(null);
+    if (bootstrap == null) {
+      problem(kafkaNode, "kafka: bootstrapServers is required (HOST:PORT[,HOST:PORT])");
+    }
+    String prefix = Topics.DEFAULT_PREFIX;
+    if (kafka.containsKey("topicPrefix")) {
+      prefix = text(kafka.get("topicPrefix"));
+      try {
+        new Topics(prefix);
+      } catch (IllegalArgumentException e) {
+        problem(kafka.get("topicPrefix"), e.getMessage());
+        return null;
+      }
+    }
+    return bootstrap == null ? null : new AgentConfig.Kafka(bootstrap, prefix);
+  }
+
+  private AgentConfig.Otlp otlp(Node node) {
+    if (!(node instanceof MappingNode otlpNode)) {
+      problem(node, "otlp: a mapping with endpoint, e.g. {endpoint: \"http://collector:4318\"}");
+      return null;
+    }
+    Map<String, Node> otlp = mapping(otlpNode, OTLP);
+    URI endpoint = null;
+    if (otlp.containsKey("endpoint")) {
+      endpoint = endpoint(otlp.get("endpoint"));
+    } else {
+      problem(otlpNode, "otlp: endpoint is required, e.g. http://collector:4318");
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (otlp.get("headers") instanceof MappingNode headersNode) {
+      for (NodeTuple tuple : headersNode.getValue()) {
+        header(tuple.getKeyNode(), tuple.getValueNode())
+            .ifPresent(header -> headers.put(header.getKey(), header.getValue()));
+      }
+    } else if (otlp.containsKey("headers")) {
+      problem(otlp.get("headers"), "otlp: headers is a mapping of name: value");
+    }
+    Duration timeout =
+        Optional.ofNullable(otlp.get("timeout")).map(this::duration).orElse(DEFAULT_OTLP_TIMEOUT);
+    boolean gzip = true;
+    if (otlp.containsKey("compression")) {
+      String value = text(otlp.get("compression")).strip().toLowerCase(Locale.ROOT);
+      switch (value) {
+        case "gzip" -> gzip = true;
+        case "none" -> gzip = false;
+        default ->
+            problem(
+                otlp.get("compression"),
+                "otlp: compression is gzip (the default) or none, found '" + value + "'");
+      }
+    }
+    return endpoint == null ? null : new AgentConfig.Otlp(endpoint, headers, timeout, gzip);
+  }
+
+  private URI endpoint(Node node) {
+    String value = text(node).strip();
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      problem(node, "otlp: endpoint is not a URL (" + e.getReason() + "), found '" + value + "'");
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null) {
+      problem(
+          node,
+          "otlp: endpoint is http(s)://HOST:PORT[/base path], without query or user info;"
+              + " /v1/metrics and /v1/logs are appended. Found '"
+              + (uri.getRawUserInfo() != null ? "<with user info>" : value)
+              + "'");
+      return null;
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return URI.create(scheme + "://" + uri.getRawAuthority() + path);
+  }
+
+  /**
+   * A header, its value with {@code ${NAME}} replaced by the environment variable; the value is
+   * never part of a message.
+   */
+  private Optional<Map.Entry<String, String>> header(Node keyNode, Node valueNode) {
+    String name = text(keyNode).strip();
+    if (!HEADER_NAME.matcher(name).matches()) {
+      problem(keyNode, "otlp: headers: '" + name + "' is not a valid HTTP header name");
+      return Optional.empty();
+    }
+    if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      problem(
+          keyNode,
+          "otlp: headers: '"
+              + name
+              + "' is set by the agent itself; use headers for authentication and routing");
+      return Optional.empty();
+    }
+    String raw = text(valueNode);
+    Matcher reference = ENV_REFERENCE.matcher(raw);
+    StringBuilder value = new StringBuilder();
+    boolean ok = true;
+    while (reference.find()) {
+      String variable = reference.group(1);
+      String resolved = env.get(variable);
+      if (resolved == null) {
+        problem(
+            valueNode, "otlp: headers: " + name + " uses ${" + variable + "}, which is not set");
+        ok = false;
+        resolved = "";
+      }
+      reference.appendReplacement(value, Matcher.quoteReplacement(resolved));
+    }
+    reference.appendTail(value);
+    if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+      problem(valueNode, "otlp: headers: the value of " + name + " has control characters");
+      ok = false;
+    }
+    return ok ? Optional.of(Map.entry(name, value.toString())) : Optional.empty();
   }
 
   private Optional<AgentConfig.LogFiles> logFiles(Node item) {

@@ -8,17 +8,21 @@ public final class AgentStats {
   final LongAdder shipped = new LongAdder();
   final LongAdder spooled = new LongAdder();
   final LongAdder drained = new LongAdder();
+  final LongAdder rejected = new LongAdder();
   final LongAdder errors = new LongAdder();
   final LongAdder metricPoints = new LongAdder();
   final LongAdder linesParsed = new LongAdder();
   final LongAdder linesRejected = new LongAdder();
 
-  /** Records Kafka acknowledged, sent directly or drained from the spool. */
+  /**
+   * Records the destination took (Kafka acknowledged, OTLP answered 2xx), sent directly or drained
+   * from the spool.
+   */
   public long shipped() {
     return shipped.sum();
   }
 
-  /** Records written to the spool because Kafka did not take them. */
+  /** Records written to the spool because the destination did not take them. */
   public long spooled() {
     return spooled.sum();
   }
@@ -28,7 +32,19 @@ public final class AgentStats {
     return drained.sum();
   }
 
-  /** Failures that lost a record or a collection (not spooling, which loses nothing). */
+  /**
+   * Records the destination refused for good and that are not sent again: Kafka errors that
+   * retrying cannot fix, OTLP 4xx answers (other than 429) and the rejected part of a partial
+   * success.
+   */
+  public long rejected() {
+    return rejected.sum();
+  }
+
+  /**
+   * Failures that lost a record or a collection other than a refusal (not spooling, which loses
+   * nothing).
+   */
   public long errors() {
     return errors.sum();
   }

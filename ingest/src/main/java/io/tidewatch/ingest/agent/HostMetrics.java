@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
@@ -41,6 +42,15 @@ import oshi.software.os.OSFileStore;
  * <p>Not thread-safe: one collector thread.
  */
 public final class HostMetrics {
+
+  /** The metrics sent as amounts per interval (the rest are gauges). */
+  static final Set<String> COUNTERS =
+      Set.of(
+          "system.disk.io",
+          "system.disk.operations",
+          "system.network.io",
+          "system.network.packets",
+          "system.network.errors");
 
   private final String namespace;
   private final Map<String, String> baseDimensions;

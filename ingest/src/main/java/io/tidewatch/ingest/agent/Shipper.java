@@ -3,40 +3,38 @@ package io.tidewatch.ingest.agent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends records to Kafka, or to the {@link Spool} when Kafka does not take them.
+ * Sends records to a {@link Destination} (Kafka or an OTLP endpoint), or to the {@link Spool} when
+ * the destination does not take them.
  *
  * <p>While the spool holds anything, new records are appended to it too, so they leave in order; a
- * drain thread sends the spool's records in batches and removes them once Kafka acknowledged them.
- * When the spool is empty again, records go straight to the producer. A record the producer fails
- * to deliver (broker down past {@code delivery.timeout.ms}, or no metadata within {@code
- * max.block.ms}) is appended to the spool. Delivery is at least once: a batch partly acknowledged
- * before a failure is sent again from its first unacknowledged record.
+ * drain thread sends the spool's records in batches and removes them once the destination took
+ * them. When the spool is empty again, records go straight to the destination. A record the
+ * destination cannot take now ({@link Delivery.Unreachable}: Kafka down past {@code
+ * delivery.timeout.ms}, an OTLP endpoint down or answering 429/502/503/504) is appended to the
+ * spool; a record it refuses for good ({@link Delivery.Refused}) is counted as rejected and not
+ * sent again. Delivery is at least once: a batch partly taken before a failure is sent again from
+ * its first record not taken.
  */
 public final class Shipper implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
   private static final int DRAIN_BATCH = 500;
+  private static final long DRAIN_WAIT_SECONDS = 60;
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
-  private final Producer<String, byte[]> producer;
+  private final Destination destination;
   private final Spool spool;
   private final AgentStats stats;
   private final Object lock = new Object();
@@ -44,9 +42,11 @@ public final class Shipper implements AutoCloseable {
   private volatile boolean spooling;
   private volatile boolean closed;
   private volatile String lastError;
+  private String lastRefusalLogged;
+  private long lastRefusalLoggedNanos;
 
-  public Shipper(Producer<String, byte[]> producer, Spool spool, AgentStats stats) {
-    this.producer = producer;
+  Shipper(Destination destination, Spool spool, AgentStats stats) {
+    this.destination = destination;
     this.spool = spool;
     this.stats = stats;
     this.spooling = !spool.isEmpty();
@@ -55,39 +55,16 @@ public final class Shipper implements AutoCloseable {
     drainer.start();
   }
 
-  /**
-   * Producer settings for the agent: idempotent, lz4, and short timeouts so that an unreachable
-   * broker sends records to the spool within seconds instead of holding them in memory.
-   */
-  public static Map<String, Object> producerConfig(String bootstrapServers) {
-    return Map.ofEntries(
-        Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()),
-        Map.entry(
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()),
-        Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
-        Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 100),
-        Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024),
-        Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024),
-        Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000),
-        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000),
-        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
-        Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000),
-        Map.entry(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1_000));
-  }
-
-  /** Ships one record; never blocks longer than the producer's {@code max.block.ms}. */
+  /** Ships one record; never blocks longer than the destination's bound (a few seconds). */
   public void ship(ProducerRecord<String, byte[]> record) {
     ship(record, () -> {});
   }
 
   /**
    * Ships one record, like {@link #ship(ProducerRecord)}, and runs {@code settled} once when the
-   * record is safe (acknowledged by Kafka or appended to the spool) or dropped (an error that
-   * retrying cannot fix, or a spool that cannot be written, both counted in {@code errors}). It
-   * runs on the producer's thread or the caller's: keep it short.
+   * record is safe (taken by the destination or appended to the spool) or dropped (refused by the
+   * destination, counted in {@code rejected}, or a spool that cannot be written, counted in {@code
+   * errors}). It runs on the destination's thread or the caller's: keep it short.
    */
   public void ship(ProducerRecord<String, byte[]> record, Runnable settled) {
     Runnable once = once(settled);
@@ -98,21 +75,18 @@ public final class Shipper implements AutoCloseable {
         return;
       }
     }
-    try {
-      producer.send(
-          record,
-          (metadata, error) -> {
-            if (error == null) {
-              stats.shipped.increment();
-            } else {
-              failed(record, error);
-            }
-            once.run();
-          });
-    } catch (RuntimeException e) {
-      failed(record, e);
-      once.run();
-    }
+    destination.send(
+        record,
+        delivery -> {
+          if (delivery instanceof Delivery.Refused refused) {
+            refused(record.topic(), refused.reason());
+          } else if (delivery instanceof Delivery.Unreachable unreachable) {
+            unreachable(record, unreachable.reason());
+          } else {
+            stats.shipped.increment();
+          }
+          once.run();
+        });
   }
 
   private static Runnable once(Runnable action) {
@@ -138,22 +112,38 @@ public final class Shipper implements AutoCloseable {
     return lastError;
   }
 
-  private void failed(ProducerRecord<String, byte[]> record, Exception error) {
-    lastError = error.getClass().getSimpleName() + ": " + error.getMessage();
-    if (error instanceof RetriableException
-        || error instanceof org.apache.kafka.common.errors.TimeoutException
-        || error instanceof org.apache.kafka.common.errors.InterruptException) {
-      synchronized (lock) {
-        if (!spooling) {
-          LOG.warn("Kafka does not take records ({}); spooling to disk", lastError);
-        }
-        spooling = true;
-        toSpool(record);
+  private void unreachable(ProducerRecord<String, byte[]> record, String reason) {
+    lastError = reason;
+    synchronized (lock) {
+      if (!spooling) {
+        LOG.warn("{} does not take records ({}); spooling to disk", destination.name(), reason);
       }
-    } else {
-      stats.errors.increment();
-      LOG.error("record to {} not deliverable, dropped: {}", record.topic(), lastError);
+      spooling = true;
+      toSpool(record);
     }
+  }
+
+  /**
+   * Counts a refused record; logs the reason when it differs from the last one logged or that was a
+   * while ago, so a refused batch is one line, not one per record.
+   */
+  private void refused(String topic, String reason) {
+    lastError = reason;
+    stats.rejected.increment();
+    long now = System.nanoTime();
+    synchronized (lock) {
+      if (reason.equals(lastRefusalLogged)
+          && now - lastRefusalLoggedNanos < REFUSAL_LOG_INTERVAL.toNanos()) {
+        return;
+      }
+      lastRefusalLogged = reason;
+      lastRefusalLoggedNanos = now;
+    }
+    LOG.error(
+        "{} refused records for {}, they are not sent again (counted as rejected): {}",
+        destination.name(),
+        topic,
+        reason);
   }
 
   private void toSpool(ProducerRecord<String, byte[]> record) {
@@ -201,21 +191,23 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  /** Sends a batch; commits its acknowledged prefix; {@code true} when all were acknowledged. */
+  /**
+   * Sends a batch; commits the prefix the destination took or refused; {@code true} when that is
+   * all of it.
+   */
   private boolean sendBatch(Spool.Batch batch) {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(batch.records().size());
-    try {
-      for (SpooledRecord record : batch.records()) {
-        sent.add(producer.send(toProducerRecord(record)));
-      }
-    } catch (RuntimeException e) {
-      lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+    List<CompletableFuture<Delivery>> sent = new ArrayList<>(batch.records().size());
+    for (SpooledRecord record : batch.records()) {
+      CompletableFuture<Delivery> outcome = new CompletableFuture<>();
+      sent.add(outcome);
+      destination.send(toProducerRecord(record), outcome::complete);
     }
-    int acknowledged = 0;
-    for (Future<RecordMetadata> future : sent) {
+    int done = 0;
+    int delivered = 0;
+    for (int i = 0; i < sent.size(); i++) {
+      Delivery delivery;
       try {
-        future.get(30, TimeUnit.SECONDS);
-        acknowledged++;
+        delivery = sent.get(i).get(DRAIN_WAIT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         lastError = String.valueOf(e.getCause() != null ? e.getCause() : e);
         break;
@@ -223,19 +215,26 @@ public final class Shipper implements AutoCloseable {
         Thread.currentThread().interrupt();
         return false;
       }
+      if (delivery instanceof Delivery.Unreachable unreachable) {
+        lastError = unreachable.reason();
+        break;
+      }
+      if (delivery instanceof Delivery.Refused refused) {
+        refused(batch.records().get(i).topic(), refused.reason());
+      } else {
+        delivered++;
+      }
+      done++;
     }
-    if (acknowledged == batch.records().size()) {
+    stats.drained.add(delivered);
+    stats.shipped.add(delivered);
+    if (done == batch.records().size()) {
       spool.commit(batch);
-      stats.drained.add(acknowledged);
-      stats.shipped.add(acknowledged);
       return true;
     }
-    if (acknowledged > 0) {
-      // Commit the acknowledged prefix: re-read it to find where it ends.
-      Spool.Batch prefix = spool.read(acknowledged);
-      spool.commit(prefix);
-      stats.drained.add(acknowledged);
-      stats.shipped.add(acknowledged);
+    if (done > 0) {
+      // Commit the prefix taken or refused: re-read it to find where it ends.
+      spool.commit(spool.read(done));
     }
     return false;
   }
@@ -259,13 +258,13 @@ public final class Shipper implements AutoCloseable {
   }
 
   /**
-   * Flushes the producer, gives the drain up to {@code timeout} to empty the spool, and stops it.
-   * What is still spooled stays on disk for the next start.
+   * Flushes the destination, gives the drain up to {@code timeout} to empty the spool, and stops
+   * it. What is still spooled stays on disk for the next start.
    */
   public void close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      producer.flush();
+      destination.flush();
     } catch (RuntimeException e) {
       LOG.warn("flush on close failed: {}", e.getMessage());
     }

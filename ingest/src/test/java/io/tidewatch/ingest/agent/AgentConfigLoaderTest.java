@@ -3,8 +3,10 @@ package io.tidewatch.ingest.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,7 @@ class AgentConfigLoaderTest {
     assertThat(config.host()).isEqualTo("web-1");
     assertThat(config.namespace()).isEqualTo("host");
     assertThat(config.dimensions()).containsEntry("env", "prod").containsEntry("team", "web");
-    assertThat(config.topicPrefix()).isEqualTo("tw.");
+    assertThat(config.output()).isEqualTo(new AgentConfig.Kafka("127.0.0.1:9092", "tw."));
     assertThat(config.spoolDir()).isEqualTo(Path.of("/tmp/spool"));
     assertThat(config.spoolMaxBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.hostMetrics()).isTrue();
@@ -95,18 +97,125 @@ class AgentConfigLoaderTest {
   }
 
   @Test
-  void shouldRejectDuplicateKeysAndTheNotImplementedOtlpOutput() {
+  void shouldRejectDuplicateKeys() {
     assertThatThrownBy(
             () -> AgentConfigLoader.parse("interval: 10s\ninterval: 20s\n", "agent.yaml"))
-        .hasMessageContaining("agent.yaml:2:1")
         .hasMessageContaining("agent.yaml:2:1: duplicate key 'interval'");
+  }
+
+  @Test
+  void shouldReadTheOtlpOutputWithHeadersFromTheEnvironmentAndDefaults() {
+    AgentConfig config =
+        AgentConfigLoader.parse(
+            """
+            otlp:
+              endpoint: "https://collector.example:4318/otel/"
+              headers:
+                Authorization: "Bearer ${OTLP_TOKEN}"
+                X-Tenant: web
+            spool: {dir: /tmp/spool}
+            """,
+            "agent.yaml",
+            Map.of("OTLP_TOKEN", "s3cret"));
+    AgentConfig.Otlp otlp = (AgentConfig.Otlp) config.output();
+    assertThat(otlp.endpoint()).isEqualTo(URI.create("https://collector.example:4318/otel"));
+    assertThat(otlp.headers())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("Authorization", "Bearer s3cret", "X-Tenant", "web"));
+    assertThat(otlp.timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(otlp.gzip()).isTrue();
+    assertThat(otlp.toString()).doesNotContain("s3cret");
+
+    AgentConfig.Otlp plain =
+        (AgentConfig.Otlp)
+            AgentConfigLoader.parse(
+                    "otlp: {endpoint: 'http://127.0.0.1:4318', timeout: 2s, compression: none}\n"
+                        + "spool: {dir: /tmp/spool}\n",
+                    "agent.yaml",
+                    Map.of())
+                .output();
+    assertThat(plain.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(plain.gzip()).isFalse();
+    assertThat(plain.headers()).isEmpty();
+  }
+
+  @Test
+  void shouldReportEveryOtlpProblemWithFileLineAndColumnWithoutHeaderValues() {
     assertThatThrownBy(
             () ->
                 AgentConfigLoader.parse(
-                    "otlp: {endpoint: http://127.0.0.1:4318}\nkafka: {bootstrapServers: x:1}\n"
+                    """
+                    otlp:
+                      endpoint: "ftp://collector:4318?x=1"
+                      headers:
+                        Authorization: "Bearer ${MISSING_TOKEN} s3cret"
+                        Content-Type: text/plain
+                        "bad header": x
+                      timeout: soon
+                      compression: zstd
+                      retries: 3
+                    spool: {dir: /tmp/spool}
+                    """,
+                    "agent.yaml",
+                    Map.of()))
+        .isInstanceOf(AgentConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((AgentConfigException) e).problems())
+                    .allSatisfy(p -> assertThat(p).doesNotContain("s3cret"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("agent.yaml:2:13: otlp: endpoint is http(s)://HOST"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .isEqualTo(
+                                    "agent.yaml:4:20: otlp: headers: Authorization uses"
+                                        + " ${MISSING_TOKEN}, which is not set"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "agent.yaml:5:5: otlp: headers: 'Content-Type' is set by the"
+                                        + " agent itself"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "agent.yaml:6:5: otlp: headers: 'bad header' is not a valid"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("agent.yaml:7:12: expected a duration"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .isEqualTo(
+                                    "agent.yaml:8:16: otlp: compression is gzip (the default) or"
+                                        + " none, found 'zstd'"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("agent.yaml:9:3: unknown key 'retries'")));
+  }
+
+  @Test
+  void shouldRequireExactlyOneOfKafkaAndOtlp() {
+    assertThatThrownBy(
+            () ->
+                AgentConfigLoader.parse(
+                    "otlp: {endpoint: 'http://127.0.0.1:4318'}\nkafka: {bootstrapServers: x:1}\n"
                         + "spool: {dir: /tmp/s}\n",
                     "agent.yaml"))
-        .hasMessageContaining(
-            "agent.yaml:1:7: otlp: shipping to an OTLP endpoint is not implemented yet");
+        .isInstanceOf(AgentConfigException.class)
+        .hasMessage(
+            "agent.yaml:1:7: otlp: give either kafka: (records straight to the topics) or otlp:"
+                + " (an OTLP/HTTP endpoint), not both");
+    assertThatThrownBy(() -> AgentConfigLoader.parse("spool: {dir: /tmp/s}\n", "agent.yaml"))
+        .hasMessage(
+            "agent.yaml:1:1: kafka: a mapping with bootstrapServers is required (or otlp: with an"
+                + " endpoint)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigLoader.parse(
+                    "otlp: {headers: {X-A: b}}\nspool: {dir: /tmp/s}\n", "agent.yaml"))
+        .hasMessage("agent.yaml:1:7: otlp: endpoint is required, e.g. http://collector:4318");
   }
 }
