@@ -35,13 +35,13 @@ import org.apache.kafka.common.header.Header;
  * Turns the agent's records into OTLP export requests, so that the Tidewatch OTLP receiver (with
  * its default settings) writes what the Kafka path writes.
  *
- * <p>Metrics: one resource per namespace with {@code host.name} (the agent's host) and {@code
- * service.namespace} (the namespace, which the receiver takes as the series namespace); one metric
- * per name and unit; each point's dimensions ({@code host} and the configured ones included) as its
- * attributes. Names in {@code sums} (the amounts per interval: {@code system.disk.*}, {@code
- * system.network.*}, the agent's record and line counts) become monotonic sums with delta
- * temporality starting one interval before the point; everything else (utilization, usage, load) a
- * gauge.
+ * <p>Metrics: one resource per namespace with only {@code service.namespace} (the namespace, which
+ * the receiver takes as the series namespace; a {@code host.name} there would become an extra
+ * dimension, so a series would differ from the one the Kafka path writes); one metric per name and
+ * unit; each point's dimensions ({@code host} and the configured ones included) as its attributes.
+ * Names in {@code sums} (the amounts per interval: {@code system.disk.*}, {@code system.network.*},
+ * the agent's record and line counts) become monotonic sums with delta temporality starting one
+ * interval before the point; everything else (utilization, usage, load) a gauge.
  *
  * <p>Logs: one resource per log group and stream with {@code service.name} = the log group (the
  * receiver's default group attribute) and {@code host.name} = the agent's host (its default stream
@@ -61,7 +61,7 @@ final class OtlpRequests {
   private final Duration interval;
 
   /**
-   * @param host the agent's host, {@code host.name} of every resource
+   * @param host the agent's host, {@code host.name} of every logs resource
    * @param sums names of the metrics that are amounts per interval
    * @param interval the collection interval: the period of a sum's point
    */
@@ -104,7 +104,6 @@ final class OtlpRequests {
               ResourceMetrics.newBuilder()
                   .setResource(
                       Resource.newBuilder()
-                          .addAttributes(attribute("host.name", host))
                           .addAttributes(attribute("service.namespace", namespace)))
                   .addScopeMetrics(scope));
         });

@@ -46,8 +46,7 @@ class OtlpRequestsTest {
 
     assertThat(request.getResourceMetricsCount()).isEqualTo(1);
     assertThat(attributes(request.getResourceMetrics(0).getResource().getAttributesList()))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("host.name", "web-1", "service.namespace", "host"));
+        .containsExactlyInAnyOrderEntriesOf(Map.of("service.namespace", "host"));
     Map<String, Metric> metrics =
         request.getResourceMetrics(0).getScopeMetrics(0).getMetricsList().stream()
             .collect(Collectors.toMap(Metric::getName, metric -> metric));
