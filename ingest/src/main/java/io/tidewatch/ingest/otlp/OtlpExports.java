@@ -1,16 +1,20 @@
 package io.tidewatch.ingest.otlp;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.tidewatch.ingest.meter.IngestMeters;
+import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.model.log.LogEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -52,19 +56,28 @@ final class OtlpExports {
   private final OtlpSink sink;
   private final Duration ackTimeout;
   private final Clock clock;
+  private final IngestMeters metricsMeters;
+  private final IngestMeters logsMeters;
 
-  OtlpExports(OtlpReceiverConfig config, OtlpSink sink, Clock clock) {
+  /**
+   * @param registry where accepted and rejected points and records are counted ({@link
+   *     IngestMeters}, sources {@code otlp-metrics} and {@code otlp-logs})
+   */
+  OtlpExports(OtlpReceiverConfig config, OtlpSink sink, Clock clock, MeterRegistry registry) {
     this.metricsMapper = new OtlpMetricsMapper(config.attributeFilter());
     this.logsMapper = new OtlpLogsMapper(config.attributeFilter(), config.logGrouping());
     this.sink = sink;
     this.ackTimeout = config.ackTimeout();
     this.clock = clock;
+    this.metricsMeters = IngestMeters.of(registry, IngestSource.OTLP_METRICS);
+    this.logsMeters = IngestMeters.of(registry, IngestSource.OTLP_LOGS);
   }
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
       throws UnavailableException {
     MappingResult result = metricsMapper.map(request, clock.instant());
     publish(sink.metrics(), sink.metricsTopic(), result.accepted(), p -> p.series().key());
+    record(metricsMeters, result.accepted().size(), result.rejectedByReason());
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -84,6 +97,7 @@ final class OtlpExports {
     }
     LogsMappingResult result = logsMapper.map(request, clock.instant());
     publish(sink.logs(), sink.logsTopic(), result.accepted(), LogEvent::key);
+    record(logsMeters, result.accepted().size(), result.rejectedByReason());
     ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -94,6 +108,16 @@ final class OtlpExports {
               .setErrorMessage(result.errorMessage()));
     }
     return response.build();
+  }
+
+  /**
+   * Counts an export once it is answered with success: a request that Kafka did not take is retried
+   * by the exporter, and counting it each time would count its rejections twice.
+   */
+  private static void record(
+      IngestMeters meters, int accepted, Map<OtlpRejectReason, Integer> rejectedByReason) {
+    meters.ingested(accepted);
+    rejectedByReason.forEach(meters::discarded);
   }
 
   /** Sends every value and waits for all acknowledgements, so a success means "in Kafka". */
