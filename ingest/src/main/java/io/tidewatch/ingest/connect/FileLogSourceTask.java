@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * registry ({@link Metrics#globalRegistry}). Connect creates tasks itself, through their
  * no-argument constructor, so there is no way to hand one a registry; the global registry is the
  * one meeting point between the task and the process that runs the worker: {@code tidewatch ingest}
- * adds its Prometheus registry to it and serves {@code /metrics}. In a worker that adds none (an
- * existing Connect cluster, with the plugin jar and its own copy of Micrometer) the global registry
- * is an empty composite and the counts cost next to nothing; the minute log line remains.
+ * adds its Prometheus registry to it and serves {@code /metrics}. (Connect's own {@code
+ * PluginMetrics} would reach only the worker's Kafka metrics, JMX, not that endpoint.) In a worker
+ * that adds none (an existing Connect cluster, with the plugin jar and its own copy of Micrometer)
+ * the global registry is an empty composite and the counts cost next to nothing; the minute log
+ * line remains.
  */
 public final class FileLogSourceTask extends SourceTask {
 

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -24,8 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A process's own metrics as Prometheus text at {@code GET /metrics}: a {@link
- * PrometheusMeterRegistry} (with JVM memory, GC, thread and CPU meters bound) behind a small JDK
- * HTTP server. Record into {@link #registry()}; {@link #close()} releases the port.
+ * PrometheusMeterRegistry} (with JVM memory, GC and thread meters bound) behind a small JDK HTTP
+ * server. Record into {@link #registry()}; {@link #close()} releases the port.
+ *
+ * <p>Micrometer's {@code ProcessorMetrics} is left out: its {@code process_cpu_time_ns_total} and
+ * {@code system_cpu_count} fail {@code promtool check metrics}'s naming rules.
  *
  * <pre>{@code
  * try (MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 9464)) {
@@ -43,7 +45,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   public static final int DEFAULT_PORT = 9464;
 
   /** The Prometheus text exposition format, version 0.0.4. */
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
 
@@ -95,7 +97,6 @@ public final class MetricsEndpoint implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
     JvmGcMetrics gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
     ExecutorService executor =
