@@ -132,7 +132,7 @@ class AgentCommandTest {
                         "--metrics-port",
                         "0",
                         "--run-for",
-                        "8s")));
+                        "5s")));
     agent.start();
     try {
       Pattern served = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)");
