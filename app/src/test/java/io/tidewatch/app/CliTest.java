@@ -140,6 +140,8 @@ class CliTest {
       Run run =
           run(
               "up",
+              "--metrics-port",
+              "0",
               "--kafka-port",
               String.valueOf(taken.getLocalPort()),
               "--data-dir",
@@ -192,6 +194,8 @@ class CliTest {
       Run run =
           run(
               "up",
+              "--metrics-port",
+              "0",
               "--kafka-port",
               "0",
               "--otlp-port",
