@@ -1,9 +1,11 @@
 package io.tidewatch.app;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tidewatch.ingest.agent.Agent;
 import io.tidewatch.ingest.agent.AgentConfig;
 import io.tidewatch.ingest.agent.AgentConfigException;
 import io.tidewatch.ingest.agent.AgentConfigLoader;
+import io.tidewatch.ingest.meter.MetricsEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +49,16 @@ final class AgentCommand implements Callable<Integer> {
       description = "Stop after this long (for tests and benchmarks); default: until stopped.")
   Duration runFor;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve /metrics (Prometheus text: lines ingested and discarded by reason, JVM) on"
+              + " 127.0.0.1:PORT; 0 picks a free one. Default: not served.")
+  Integer metricsPort;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     AgentConfig settings;
     try {
       settings = AgentConfigLoader.load(config);
@@ -60,10 +70,16 @@ final class AgentCommand implements Callable<Integer> {
       throw new OneLineErrors.UsageException("cannot read " + config + ": " + e.getMessage());
     }
     PrintStream status = statusStream();
+    MetricsEndpoint metrics = metricsPort == null ? null : MetricsPort.start(metricsPort);
     Agent agent;
     try {
-      agent = Agent.start(settings, status);
+      agent =
+          Agent.start(
+              settings,
+              status,
+              metrics == null ? new CompositeMeterRegistry() : metrics.registry());
     } catch (IOException e) {
+      closeMetrics(metrics);
       throw new OneLineErrors.UsageException("cannot start the agent: " + e.getMessage());
     }
     status.println(
@@ -76,16 +92,17 @@ final class AgentCommand implements Callable<Integer> {
             + " log file set(s), "
             + output(settings.output())
             + ", spool "
-            + settings.spoolDir());
+            + settings.spoolDir()
+            + (metrics == null ? "" : ", metrics on " + metrics.uri()));
     status.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> stop(agent, stopped), "tidewatch-agent-stop");
+    Thread hook = new Thread(() -> stop(agent, metrics, stopped), "tidewatch-agent-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     if (runFor == null) {
       stopped.await();
     } else if (!stopped.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
       Runtime.getRuntime().removeShutdownHook(hook);
-      stop(agent, stopped);
+      stop(agent, metrics, stopped);
     }
     return 0;
   }
@@ -98,9 +115,16 @@ final class AgentCommand implements Callable<Integer> {
     return "Kafka " + ((AgentConfig.Kafka) output).bootstrapServers();
   }
 
-  private static void stop(Agent agent, CountDownLatch stopped) {
+  private static void stop(Agent agent, MetricsEndpoint metrics, CountDownLatch stopped) {
     agent.close();
+    closeMetrics(metrics);
     stopped.countDown();
+  }
+
+  private static void closeMetrics(MetricsEndpoint metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   private PrintStream statusStream() {

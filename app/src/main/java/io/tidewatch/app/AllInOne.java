@@ -1,9 +1,11 @@
 package io.tidewatch.app;
 
+import io.micrometer.core.instrument.Metrics;
 import io.tidewatch.actions.console.AlarmConsoleWorker;
 import io.tidewatch.actions.core.ActionWorker;
 import io.tidewatch.actions.core.ActionWorkerConfig;
 import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.ingest.meter.MetricsEndpoint;
 import io.tidewatch.ingest.otlp.OtlpGrpcReceiver;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
@@ -40,8 +42,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Everything in one JVM: the embedded broker (unless an existing cluster is given), topic
- * bootstrap, the OTLP receiver, the alarm stream processor and the console action worker. Each part
- * talks to the others only through Kafka topics, as they do when deployed apart.
+ * bootstrap, the OTLP receiver, the alarm stream processor, the console action worker and {@code
+ * /metrics} (what the receivers accepted and discarded, JVM meters). Each part talks to the others
+ * only through Kafka topics, as they do when deployed apart.
  */
 final class AllInOne implements AutoCloseable {
 
@@ -52,6 +55,7 @@ final class AllInOne implements AutoCloseable {
    * @param otlpGrpcPort the OTLP/gRPC port (0 = a free one), on {@code otlpHost} too
    * @param ingest file connector settings (as for {@code tidewatch ingest --config}) to run in a
    *     standalone Connect worker, offsets in {@code dataDir/ingest.offsets}; empty runs none
+   * @param metricsPort the port of {@code /metrics} (Prometheus text) on 127.0.0.1 (0 = a free one)
    */
   record Config(
       Path dataDir,
@@ -60,6 +64,7 @@ final class AllInOne implements AutoCloseable {
       String otlpHost,
       int otlpPort,
       int otlpGrpcPort,
+      int metricsPort,
       Optional<RuleFiles.Publication> rules,
       boolean demo,
       boolean dryRun,
@@ -80,6 +85,7 @@ final class AllInOne implements AutoCloseable {
       URI otlpMetrics,
       URI otlpLogs,
       String otlpGrpc,
+      URI metrics,
       Path alarmLog,
       Path dataDir,
       Optional<String> ingestRest) {}
@@ -106,6 +112,9 @@ final class AllInOne implements AutoCloseable {
       throws IOException, InterruptedException {
     Path dataDir = config.dataDir().toAbsolutePath();
     Files.createDirectories(dataDir);
+    // first, so that a taken port fails before the broker starts
+    MetricsEndpoint metrics = MetricsPort.start(config.metricsPort());
+    parts.push(metrics);
     String bootstrap;
     if (config.bootstrapServers().isPresent()) {
       bootstrap = config.bootstrapServers().get();
@@ -147,7 +156,8 @@ final class AllInOne implements AutoCloseable {
     OtlpReceiverConfig otlp = OtlpReceiverConfig.defaults().withHost(config.otlpHost());
     OtlpHttpReceiver receiver =
         listen(
-            () -> OtlpHttpReceiver.start(otlp.withPort(config.otlpPort()), sink),
+            () ->
+                OtlpHttpReceiver.start(otlp.withPort(config.otlpPort()), sink, metrics.registry()),
             "OTLP/HTTP",
             config.otlpHost(),
             config.otlpPort(),
@@ -155,7 +165,9 @@ final class AllInOne implements AutoCloseable {
     parts.push(receiver);
     OtlpGrpcReceiver grpcReceiver =
         listen(
-            () -> OtlpGrpcReceiver.start(otlp.withPort(config.otlpGrpcPort()), sink),
+            () ->
+                OtlpGrpcReceiver.start(
+                    otlp.withPort(config.otlpGrpcPort()), sink, metrics.registry()),
             "OTLP/gRPC",
             config.otlpHost(),
             config.otlpGrpcPort(),
@@ -199,6 +211,9 @@ final class AllInOne implements AutoCloseable {
     }
     Optional<String> ingestRest = Optional.empty();
     if (config.ingest().isPresent()) {
+      // The connector's task records into the global registry (see FileLogSourceTask).
+      Metrics.addRegistry(metrics.registry());
+      parts.push(() -> Metrics.removeRegistry(metrics.registry()));
       ConnectWorker ingest =
           startIngest(config.ingest().get(), bootstrap, config.topics(), dataDir);
       parts.push(ingest);
@@ -211,6 +226,7 @@ final class AllInOne implements AutoCloseable {
             receiver.endpoint(),
             receiver.logsEndpoint(),
             grpcReceiver.target(),
+            metrics.uri(),
             alarmLog,
             dataDir,
             ingestRest);

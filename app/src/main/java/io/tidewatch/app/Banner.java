@@ -25,6 +25,7 @@ final class Banner {
             : " (external cluster)");
     out.printf("  OTLP/HTTP        %s  %s%n", endpoints.otlpMetrics(), endpoints.otlpLogs());
     out.printf("  OTLP/gRPC        %s (metrics and logs)%n", endpoints.otlpGrpc());
+    out.printf("  Metrics          %s (Prometheus)%n", endpoints.metrics());
     endpoints
         .ingestRest()
         .ifPresent(

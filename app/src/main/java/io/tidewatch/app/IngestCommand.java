@@ -1,7 +1,9 @@
 package io.tidewatch.app;
 
+import io.micrometer.core.instrument.Metrics;
 import io.tidewatch.ingest.connect.FileLogSourceConfig;
 import io.tidewatch.ingest.connect.FileLogSourceConnector;
+import io.tidewatch.ingest.meter.MetricsEndpoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import java.io.PrintWriter;
@@ -131,6 +133,16 @@ final class IngestCommand implements Callable<Integer> {
   Path offsetsFile;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "9465",
+      description =
+          "Port of /metrics (Prometheus text: lines ingested and discarded by reason, JVM) on"
+              + " 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}, beside tidewatch up's"
+              + " 9464).")
+  int metricsPort;
+
+  @Option(
       names = {"-W", "--worker-property"},
       paramLabel = "KEY=VALUE",
       description = "Any other Connect worker setting, e.g. -W session.timeout.ms=6000.")
@@ -149,22 +161,33 @@ final class IngestCommand implements Callable<Integer> {
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       new TopicBootstrap(admin, (short) -1).ensure(topics.specs());
     }
-    ConnectWorker running =
-        standalone
-            ? ConnectWorker.startStandalone(worker, name, connector)
-            : ConnectWorker.startDistributed(worker, name, connector);
+    MetricsEndpoint metrics = MetricsPort.start(metricsPort);
+    // The connector's task is created by the worker, not by us: it records into the global
+    // registry (see FileLogSourceTask), which this process serves by adding its registry to it.
+    Metrics.addRegistry(metrics.registry());
+    ConnectWorker running;
+    try {
+      running =
+          standalone
+              ? ConnectWorker.startStandalone(worker, name, connector)
+              : ConnectWorker.startDistributed(worker, name, connector);
+    } catch (Exception e) {
+      stopMetrics(metrics);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   running.close();
+                  stopMetrics(metrics);
                   stopped.countDown();
                 },
                 "tidewatch-ingest-shutdown"));
     out.printf(
         "Tidewatch ingest is up: connector %s tails %s (%s) into %s; %s worker, Connect REST on"
-            + " %s%n",
+            + " %s; metrics on %s%n",
         name,
         connector.get(FileLogSourceConfig.FILES_CONFIG),
         connector.get(FileLogSourceConfig.FORMAT_CONFIG),
@@ -174,10 +197,16 @@ final class IngestCommand implements Callable<Integer> {
                 + worker.get("offset.storage.file.filename")
                 + ")"
             : "distributed",
-        running.restUrl());
+        running.restUrl(),
+        metrics.uri());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static void stopMetrics(MetricsEndpoint metrics) {
+    Metrics.removeRegistry(metrics.registry());
+    metrics.close();
   }
 
   Map<String, String> connectorConfig(Topics topics, boolean exactlyOnce) {

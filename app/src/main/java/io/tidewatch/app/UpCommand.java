@@ -79,6 +79,15 @@ final class UpCommand implements Callable<Integer> {
   int otlpGrpcPort;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "9464",
+      description =
+          "Port of /metrics (Prometheus text: ingested and discarded counts, JVM) on 127.0.0.1; 0"
+              + " picks a free one (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
       names = "--rules",
       paramLabel = "DIR",
       description =
@@ -122,6 +131,7 @@ final class UpCommand implements Callable<Integer> {
             otlpHost,
             otlpPort,
             otlpGrpcPort,
+            metricsPort,
             RuleFiles.forUp(rules, demo),
             demo,
             dryRun,

@@ -1,6 +1,7 @@
 package io.tidewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -10,8 +11,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,5 +120,77 @@ class AgentCommandTest {
         .contains("otlp unreachable, spooling")
         .doesNotContain("s3cret");
     assertThat(run.err()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void shouldServeDiscardedLinesByReasonOnMetricsPortWhileRunning(EmbeddedBroker broker)
+      throws Exception {
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(new Topics("agentmeters.").specs());
+    }
+    Path log = dir.resolve("access.log");
+    Files.writeString(
+        log,
+        "203.0.113.7 - - [22/Nov/2026:07:30:00 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"curl\"\n"
+            + "\u0000binary\n");
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        """
+        interval: 1s
+        host: meters-host
+        kafka: {bootstrapServers: "%s", topicPrefix: agentmeters.}
+        spool: {dir: "%s"}
+        hostMetrics: false
+        logs:
+          - paths: ["%s"]
+            format: nginx
+            logGroup: /nginx/access
+            startAt: beginning
+        """
+            .formatted(broker.bootstrapServers(), dir.resolve("spool"), log));
+    StringWriter out = new StringWriter();
+    CommandLine command = Tidewatch.commandLine();
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(new StringWriter(), true));
+    AtomicInteger exitCode = new AtomicInteger(-1);
+    Thread agent =
+        new Thread(
+            () ->
+                exitCode.set(
+                    command.execute(
+                        "agent",
+                        "--config",
+                        config.toString(),
+                        "--metrics-port",
+                        "0",
+                        "--run-for",
+                        "5s")));
+    agent.start();
+    try {
+      Pattern served = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)");
+      URI metrics =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () -> served.matcher(out.toString()).results().findFirst(), Optional::isPresent)
+              .map(match -> URI.create(match.group(1)))
+              .orElseThrow();
+      HttpClient http = HttpClient.newHttpClient();
+      await()
+          .atMost(Duration.ofSeconds(6))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(metrics).build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .body())
+                      .contains("tidewatch_discarded_total{reason=\"nul\",source=\"agent\"} 1.0\n")
+                      .contains("tidewatch_ingested_total{source=\"agent\"} 1.0\n"));
+    } finally {
+      agent.join(20_000);
+    }
+    assertThat(exitCode.get()).isZero();
   }
 }

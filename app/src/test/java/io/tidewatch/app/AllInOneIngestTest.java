@@ -7,6 +7,9 @@ import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +54,7 @@ class AllInOneIngestTest {
             "127.0.0.1",
             0,
             0,
+            0,
             Optional.empty(),
             false,
             false,
@@ -63,6 +67,13 @@ class AllInOneIngestTest {
       append(log, lines(6, 10));
       assertThat(idsOf(awaitEvents(allInOne.endpoints().bootstrapServers(), 10)))
           .containsExactlyElementsOf(ids(1, 10));
+      String scraped =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(allInOne.endpoints().metrics()).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(scraped).contains("tidewatch_ingested_total{source=\"file-connector\"} 10.0\n");
     }
     assertThat(dataDir.resolve("ingest.offsets")).exists();
     append(log, lines(11, 15));

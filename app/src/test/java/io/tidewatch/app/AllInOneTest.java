@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.model.topic.Topics;
+import io.tidewatch.testkit.Promtool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -69,6 +70,7 @@ class AllInOneTest {
             "127.0.0.1",
             0,
             0,
+            0,
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
             false,
@@ -113,6 +115,23 @@ class AllInOneTest {
       events = awaitEvents(allInOne.endpoints().bootstrapServers(), 2);
       assertThat(events.get(1).detail().state().value()).isEqualTo(AlarmState.OK);
       assertThat(events.get(1).detail().previousState().value()).isEqualTo(AlarmState.ALARM);
+
+      // /metrics counts what the receiver took and, by reason, what it refused; promtool agrees.
+      assertThat(
+              postMetric(allInOne.endpoints().otlpMetrics(), "web-1", Instant.now(), "\"NaN\"")
+                  .statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> scrape =
+          http.send(
+              HttpRequest.newBuilder(allInOne.endpoints().metrics()).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body())
+          .contains("tidewatch_ingested_total{source=\"otlp-metrics\"} 2.0\n")
+          .contains("tidewatch_discarded_total{reason=\"nan\",source=\"otlp-metrics\"} 1.0\n")
+          .contains("tidewatch_ingested_total{source=\"otlp-logs\"} 0.0\n");
+      Promtool.Result check = Promtool.checkMetrics(scrape.body());
+      assertThat(check.exitCode()).as(check.output()).isZero();
     }
 
     // Restart on the same data folder: topics, records and the alarm's state survive. With the
@@ -152,6 +171,12 @@ class AllInOneTest {
 
   private HttpResponse<String> postMetric(URI endpoint, String host, Instant time, double value)
       throws Exception {
+    return postMetric(endpoint, host, time, Double.toString(value));
+  }
+
+  /** {@code jsonValue} as written in the request, e.g. {@code "NaN"} with its quotes. */
+  private HttpResponse<String> postMetric(URI endpoint, String host, Instant time, String jsonValue)
+      throws Exception {
     String body =
         """
         {"resourceMetrics":[{"resource":{"attributes":[
@@ -160,7 +185,7 @@ class AllInOneTest {
           "scopeMetrics":[{"scope":{"name":"it"},"metrics":[{"name":"system.load","unit":"1",
             "gauge":{"dataPoints":[{"timeUnixNano":"%d","asDouble":%s}]}}]}]}]}
         """
-            .formatted(host, time.toEpochMilli() * 1_000_000L, value);
+            .formatted(host, time.toEpochMilli() * 1_000_000L, jsonValue);
     return http.send(
         HttpRequest.newBuilder(endpoint)
             .header("Content-Type", "application/json")

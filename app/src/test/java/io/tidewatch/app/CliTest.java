@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,6 +141,8 @@ class CliTest {
       Run run =
           run(
               "up",
+              "--metrics-port",
+              "0",
               "--kafka-port",
               String.valueOf(taken.getLocalPort()),
               "--data-dir",
@@ -152,11 +155,48 @@ class CliTest {
   }
 
   @Test
+  void shouldExitWithUsageErrorNamingTheOptionWhenTheMetricsPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run up =
+          run(
+              "up",
+              "--metrics-port",
+              String.valueOf(taken.getLocalPort()),
+              "--data-dir",
+              dir.toString());
+      Run ingest =
+          run(
+              "ingest",
+              "--bootstrap-servers",
+              bootstrap,
+              "--topic-prefix",
+              PREFIX,
+              "--files",
+              dir + "/*.log",
+              "--format",
+              "nginx",
+              "--log-group",
+              "/nginx/access",
+              "--metrics-port",
+              String.valueOf(taken.getLocalPort()));
+
+      for (Run run : List.of(up, ingest)) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err())
+            .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use (metrics)")
+            .contains("--metrics-port 0");
+      }
+    }
+  }
+
+  @Test
   void shouldExitWithUsageErrorNamingTheOptionWhenTheOtlpGrpcPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run run =
           run(
               "up",
+              "--metrics-port",
+              "0",
               "--kafka-port",
               "0",
               "--otlp-port",

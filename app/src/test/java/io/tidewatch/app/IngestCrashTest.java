@@ -119,6 +119,8 @@ class IngestCrashTest {
             "/crash/test",
             "--rest-port",
             "0",
+            "--metrics-port",
+            "0",
             "-W",
             "session.timeout.ms=6000",
             "-W",

@@ -252,6 +252,8 @@ class NotificationsEndToEndTest {
                 "0",
                 "--otlp-grpc-port",
                 "0",
+                "--metrics-port",
+                "0",
                 "--data-dir",
                 dir.resolve("data").toString(),
                 "--rules",

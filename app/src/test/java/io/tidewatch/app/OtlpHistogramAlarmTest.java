@@ -55,6 +55,7 @@ class OtlpHistogramAlarmTest {
             "127.0.0.1",
             0,
             0,
+            0,
             RuleFiles.forUp(Optional.of(rulesDir), false),
             false,
             false,

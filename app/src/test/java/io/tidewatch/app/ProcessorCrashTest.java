@@ -169,6 +169,8 @@ class ProcessorCrashTest {
             "0",
             "--otlp-grpc-port",
             "0",
+            "--metrics-port",
+            "0",
             "--data-dir",
             dir.resolve("processor").toString(),
             "--rules",

@@ -1,6 +1,10 @@
 package io.tidewatch.ingest.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tidewatch.ingest.imports.LogRecords;
+import io.tidewatch.ingest.meter.IngestMeters;
+import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.ingest.parse.LineDecoder;
 import io.tidewatch.ingest.parse.LogFormats;
 import io.tidewatch.ingest.parse.LogParser;
@@ -85,6 +89,7 @@ public final class Agent implements AutoCloseable {
   private final PositionFile positionFile;
   private final Shipper shipper;
   private final AgentStats stats = new AgentStats();
+  private final IngestMeters meters;
   private final HostMetrics hostMetrics;
   private final List<Tail> tails = new ArrayList<>();
   private final PrintStream status;
@@ -103,8 +108,9 @@ public final class Agent implements AutoCloseable {
       FileTailer tailer,
       ShippedPositions positions) {}
 
-  private Agent(AgentConfig config, PrintStream status) throws IOException {
+  private Agent(AgentConfig config, PrintStream status, MeterRegistry registry) throws IOException {
     this.config = config;
+    this.meters = IngestMeters.of(registry, IngestSource.AGENT);
     this.status = status;
     this.topics =
         new Topics(
@@ -198,7 +204,19 @@ public final class Agent implements AutoCloseable {
    * @throws IOException when the spool or the position file cannot be read or written
    */
   public static Agent start(AgentConfig config, PrintStream status) throws IOException {
-    Agent agent = new Agent(config, status);
+    return start(config, status, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Starts the agent and counts the lines it parses and rejects (by reason) into {@code registry}
+   * as {@code tidewatch_ingested_total} / {@code tidewatch_discarded_total} with {@code
+   * source="agent"}.
+   *
+   * @throws IOException when the spool or the position file cannot be read or written
+   */
+  public static Agent start(AgentConfig config, PrintStream status, MeterRegistry registry)
+      throws IOException {
+    Agent agent = new Agent(config, status, registry);
     try {
       agent.positionFile.save(agent.safePositions());
     } catch (IOException e) {
@@ -271,6 +289,7 @@ public final class Agent implements AutoCloseable {
                       + decoder.maxLineBytes()
                       + " bytes")
               : decoder.parse(tail.parser(), line.bytes(), 0, length);
+      meters.record(result);
       if (result instanceof Parsed) {
         stats.linesParsed.increment();
       } else {

@@ -1,5 +1,8 @@
 package io.tidewatch.ingest.connect;
 
+import io.micrometer.core.instrument.Metrics;
+import io.tidewatch.ingest.meter.IngestMeters;
+import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.ingest.parse.ParseStats;
 import io.tidewatch.ingest.tail.FilePosition;
 import io.tidewatch.ingest.tail.FileTailer;
@@ -21,7 +24,20 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Tails the files of {@link FileLogSourceConnector}, resuming at the committed offsets. */
+/**
+ * Tails the files of {@link FileLogSourceConnector}, resuming at the committed offsets.
+ *
+ * <p>Lines parsed and rejected (by reason) are counted as {@code tidewatch_ingested_total} and
+ * {@code tidewatch_discarded_total} with {@code source="file-connector"} in Micrometer's global
+ * registry ({@link Metrics#globalRegistry}). Connect creates tasks itself, through their
+ * no-argument constructor, so there is no way to hand one a registry; the global registry is the
+ * one meeting point between the task and the process that runs the worker: {@code tidewatch ingest}
+ * adds its Prometheus registry to it and serves {@code /metrics}. (Connect's own {@code
+ * PluginMetrics} would reach only the worker's Kafka metrics, JMX, not that endpoint.) In a worker
+ * that adds none (an existing Connect cluster, with the plugin jar and its own copy of Micrometer)
+ * the global registry is an empty composite and the counts cost next to nothing; the minute log
+ * line remains.
+ */
 public final class FileLogSourceTask extends SourceTask {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileLogSourceTask.class);
@@ -31,6 +47,8 @@ public final class FileLogSourceTask extends SourceTask {
   private static final long REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final ParseStats stats = new ParseStats();
+  private final IngestMeters meters =
+      IngestMeters.of(Metrics.globalRegistry, IngestSource.FILE_CONNECTOR);
   private String lastReport = "";
   private long nextReportNanos = System.nanoTime() + REPORT_EVERY_NANOS;
   private FileLogSourceConfig config;
@@ -52,7 +70,8 @@ public final class FileLogSourceTask extends SourceTask {
             config.logStream(),
             config.topics(),
             Clock.systemUTC(),
-            stats);
+            stats,
+            meters);
     tailer = new FileTailer(config.tailerConfig(), savedPositions(context.offsetStorageReader()));
     LOG.info(
         "tailing {} as {} into {} (log group {})",

@@ -3,6 +3,7 @@ package io.tidewatch.ingest.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidewatch.ingest.meter.IngestMeters;
 import io.tidewatch.ingest.parse.LogEvents;
 import io.tidewatch.ingest.parse.LogParser;
 import io.tidewatch.ingest.parse.ParseResult;
@@ -52,6 +53,7 @@ final class LineRecords {
   private final Topic<JsonNode> positionsTopic;
   private final Clock clock;
   private final ParseStats stats;
+  private final IngestMeters meters;
 
   LineRecords(
       LogParser parser,
@@ -59,7 +61,8 @@ final class LineRecords {
       Optional<String> logStream,
       Topics topics,
       Clock clock,
-      ParseStats stats) {
+      ParseStats stats,
+      IngestMeters meters) {
     this.parser = parser;
     this.logGroup = logGroup;
     this.logStream = logStream;
@@ -68,6 +71,7 @@ final class LineRecords {
     this.positionsTopic = topics.ingestPositions();
     this.clock = clock;
     this.stats = stats;
+    this.meters = meters;
   }
 
   SourceRecord toRecord(TailedLine line) {
@@ -85,7 +89,7 @@ final class LineRecords {
                     + line.bytes().length
                     + " bytes (cut)")
             : parser.parse(line.bytes());
-    stats.record(result);
+    meters.record(stats.record(result));
     Instant now = clock.instant();
     if (result instanceof Parsed) {
       LogEvent event = LogEvents.toEvent(logGroup, stream, line.bytes(), result, now);

@@ -1,5 +1,7 @@
 package io.tidewatch.ingest.imports;
 
+import io.tidewatch.ingest.meter.IngestMeters;
+import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.ingest.parse.LineDecoder;
 import io.tidewatch.ingest.parse.LogFormats;
 import io.tidewatch.ingest.parse.LogParser;
@@ -38,10 +40,20 @@ public final class LogImporter {
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
+  private final IngestMeters meters;
 
   public LogImporter(Producer<String, byte[]> producer, Topics topics) {
+    this(producer, topics, IngestMeters.none(IngestSource.IMPORT));
+  }
+
+  /**
+   * @param meters where parsed and rejected lines are counted (source {@code import}), besides the
+   *     summary
+   */
+  public LogImporter(Producer<String, byte[]> producer, Topics topics, IngestMeters meters) {
     this.producer = producer;
     this.topics = topics;
+    this.meters = meters;
   }
 
   /**
@@ -104,7 +116,7 @@ public final class LogImporter {
                 reader.cut()
                     ? tooLong(reader.totalLength(), request.maxLineBytes())
                     : decoder.parse(parser, reader.bytes(), 0, reader.length());
-            stats.record(result);
+            meters.record(stats.record(result));
             producer.send(
                 records.record(
                     request.logGroup(),

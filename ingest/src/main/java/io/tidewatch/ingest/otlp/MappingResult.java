@@ -2,21 +2,33 @@ package io.tidewatch.ingest.otlp;
 
 import io.tidewatch.model.metric.MetricPoint;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * What one OTLP export request became.
  *
  * @param accepted the points to write, in request order
- * @param rejected how many data points were refused (OTLP's {@code rejected_data_points})
+ * @param rejectedByReason how many data points were refused, by reason; their sum is OTLP's {@code
+ *     rejected_data_points}
  * @param errorMessage why they were refused, for OTLP's partial success; empty when none was
  */
-record MappingResult(List<MetricPoint> accepted, int rejected, String errorMessage) {
+record MappingResult(
+    List<MetricPoint> accepted,
+    Map<OtlpRejectReason, Integer> rejectedByReason,
+    String errorMessage) {
   MappingResult {
     accepted = List.copyOf(accepted);
     Objects.requireNonNull(errorMessage, "errorMessage");
-    if (rejected < 0) {
-      throw new IllegalArgumentException("rejected must be >= 0. Found: " + rejected);
+    rejectedByReason = Map.copyOf(rejectedByReason);
+    if (rejectedByReason.values().stream().anyMatch(count -> count < 0)) {
+      throw new IllegalArgumentException(
+          "rejectedByReason: counts >= 0. Found: " + rejectedByReason);
     }
+  }
+
+  /** How many were refused, for whatever reason. */
+  int rejected() {
+    return rejectedByReason.values().stream().mapToInt(Integer::intValue).sum();
   }
 }

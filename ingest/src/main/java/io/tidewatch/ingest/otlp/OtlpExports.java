@@ -1,15 +1,19 @@
 package io.tidewatch.ingest.otlp;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.tidewatch.ingest.meter.IngestMeters;
+import io.tidewatch.ingest.meter.IngestSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +55,21 @@ final class OtlpExports {
   private final OtlpSink sink;
   private final Duration ackTimeout;
   private final Clock clock;
+  private final IngestMeters metricsMeters;
+  private final IngestMeters logsMeters;
 
-  OtlpExports(OtlpReceiverConfig config, OtlpSink sink, Clock clock) {
+  /**
+   * @param registry where accepted and rejected points and records are counted ({@link
+   *     IngestMeters}, sources {@code otlp-metrics} and {@code otlp-logs})
+   */
+  OtlpExports(OtlpReceiverConfig config, OtlpSink sink, Clock clock, MeterRegistry registry) {
     this.metricsMapper = new OtlpMetricsMapper(config.attributeFilter());
     this.logsMapper = new OtlpLogsMapper(config.attributeFilter(), config.logGrouping());
     this.sink = sink;
     this.ackTimeout = config.ackTimeout();
     this.clock = clock;
+    this.metricsMeters = IngestMeters.of(registry, IngestSource.OTLP_METRICS);
+    this.logsMeters = IngestMeters.of(registry, IngestSource.OTLP_LOGS);
   }
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
@@ -72,6 +84,7 @@ final class OtlpExports {
               MetricBatcher.records(
                   topic, result.accepted(), sink.metrics().partitionsFor(topic).size()));
     }
+    record(metricsMeters, result.accepted().size(), result.rejectedByReason());
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -98,6 +111,7 @@ final class OtlpExports {
             result.accepted().stream()
                 .map(event -> new ProducerRecord<>(logsTopic, event.key(), event))
                 .toList());
+    record(logsMeters, result.accepted().size(), result.rejectedByReason());
     ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
     if (result.rejected() > 0) {
       LOG.debug(
@@ -108,6 +122,16 @@ final class OtlpExports {
               .setErrorMessage(result.errorMessage()));
     }
     return response.build();
+  }
+
+  /**
+   * Counts an export once it is answered with success: a request that Kafka did not take is retried
+   * by the exporter, and counting it each time would count its rejections twice.
+   */
+  private static void record(
+      IngestMeters meters, int accepted, Map<OtlpRejectReason, Integer> rejectedByReason) {
+    meters.ingested(accepted);
+    rejectedByReason.forEach(meters::discarded);
   }
 
   /**

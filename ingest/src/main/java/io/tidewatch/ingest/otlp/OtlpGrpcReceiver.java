@@ -10,6 +10,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -68,7 +70,25 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     return start(config, sink, Clock.systemUTC());
   }
 
+  /**
+   * Binds {@code config.host():config.port()}, serves the OTLP/gRPC services and counts what they
+   * accept and reject into {@code registry} ({@link io.tidewatch.ingest.meter.IngestMeters},
+   * sources {@code otlp-metrics} and {@code otlp-logs}).
+   *
+   * @throws IOException when the address cannot be bound (the message names it)
+   */
+  public static OtlpGrpcReceiver start(
+      OtlpReceiverConfig config, OtlpSink sink, MeterRegistry registry) throws IOException {
+    return start(config, sink, registry, Clock.systemUTC());
+  }
+
   static OtlpGrpcReceiver start(OtlpReceiverConfig config, OtlpSink sink, Clock clock)
+      throws IOException {
+    return start(config, sink, new CompositeMeterRegistry(), clock);
+  }
+
+  static OtlpGrpcReceiver start(
+      OtlpReceiverConfig config, OtlpSink sink, MeterRegistry registry, Clock clock)
       throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sink, "sink");
@@ -77,7 +97,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       throw new IllegalArgumentException(
           "host: a resolvable host name or IP address. Found: '" + config.host() + "'");
     }
-    OtlpExports exports = new OtlpExports(config, sink, clock);
+    OtlpExports exports = new OtlpExports(config, sink, clock, registry);
     ExecutorService workers =
         Executors.newFixedThreadPool(config.workerThreads(), threads("tidewatch-otlp-grpc-"));
     ServerInterceptor limit =

@@ -1,6 +1,8 @@
 package io.tidewatch.ingest.otlp;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tidewatch.model.metric.MetricBatch;
 import java.io.IOException;
 import java.net.BindException;
@@ -96,6 +98,23 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         config, sink, Clock.systemUTC(), config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
   }
 
+  /**
+   * Binds {@code config.host():config.port()}, serves metrics and, when the sink has a logs
+   * producer, logs, and counts what it accepts and rejects into {@code registry} ({@link
+   * io.tidewatch.ingest.meter.IngestMeters}, sources {@code otlp-metrics} and {@code otlp-logs}).
+   *
+   * @throws IOException when the address cannot be bound (the message names it)
+   */
+  public static OtlpHttpReceiver start(
+      OtlpReceiverConfig config, OtlpSink sink, MeterRegistry registry) throws IOException {
+    return start(
+        config,
+        sink,
+        registry,
+        Clock.systemUTC(),
+        config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+  }
+
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config,
       Producer<String, MetricBatch> producer,
@@ -121,6 +140,16 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config, OtlpSink sink, Clock clock, int queueCapacity) throws IOException {
+    return start(config, sink, new CompositeMeterRegistry(), clock, queueCapacity);
+  }
+
+  static OtlpHttpReceiver start(
+      OtlpReceiverConfig config,
+      OtlpSink sink,
+      MeterRegistry registry,
+      Clock clock,
+      int queueCapacity)
+      throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(clock, "clock");
@@ -146,7 +175,8 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       throw named;
     }
     SheddingExecutor workers = new SheddingExecutor(config.workerThreads(), queueCapacity);
-    OtlpHttpHandler handler = new OtlpHttpHandler(config, new OtlpExports(config, sink, clock));
+    OtlpHttpHandler handler =
+        new OtlpHttpHandler(config, new OtlpExports(config, sink, clock, registry));
     server.createContext("/", handler);
     server.setExecutor(workers);
     server.start();

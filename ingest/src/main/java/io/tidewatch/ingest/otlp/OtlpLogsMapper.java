@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,7 @@ final class OtlpLogsMapper {
     List<LogEvent> accepted = new ArrayList<>();
     Map<String, Integer> reasons = new LinkedHashMap<>();
     int rejected = 0;
+    Map<OtlpRejectReason, Integer> rejectedByReason = new EnumMap<>(OtlpRejectReason.class);
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
       Resource resource = resourceLogs.getResource();
       String group = attribute(resource, grouping.groupAttribute());
@@ -74,6 +76,7 @@ final class OtlpLogsMapper {
           int count = scopeLogs.getLogRecordsCount();
           rejected += count;
           if (count > 0) {
+            rejectedByReason.merge(OtlpRejectReason.LOG_GROUP_TOO_LONG, count, Integer::sum);
             reasons.merge(
                 "log group from resource attribute '"
                     + grouping.groupAttribute()
@@ -90,7 +93,7 @@ final class OtlpLogsMapper {
         }
       }
     }
-    return new LogsMappingResult(accepted, rejected, message(rejected, reasons));
+    return new LogsMappingResult(accepted, rejectedByReason, message(rejected, reasons));
   }
 
   private static LogEvent event(

@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ final class OtlpMetricsMapper {
                       : resourceIdentity + "\u0000" + scopeMetrics.getScope().getName());
           Batch batch = new Batch(series, fallbackTime, accepted, rejections);
           if (metric.getName().isEmpty()) {
-            rejections.add("a metric without a name", pointCount(metric));
+            rejections.add(OtlpRejectReason.NO_NAME, "a metric without a name", pointCount(metric));
             continue;
           }
           switch (metric.getDataCase()) {
@@ -144,7 +145,7 @@ final class OtlpMetricsMapper {
         }
       }
     }
-    return new MappingResult(accepted, rejections.count(), rejections.message());
+    return new MappingResult(accepted, rejections.byReason(), rejections.message());
   }
 
   /** The points of one metric, and where their results go. */
@@ -154,8 +155,8 @@ final class OtlpMetricsMapper {
       return series.metric.getName();
     }
 
-    void reject(String reason) {
-      rejections.add("metric '" + metricName() + "': " + reason, 1);
+    void reject(OtlpRejectReason reason, String detail) {
+      rejections.add(reason, "metric '" + metricName() + "': " + detail, 1);
     }
   }
 
@@ -169,12 +170,13 @@ final class OtlpMetricsMapper {
         case AS_DOUBLE -> value = point.getAsDouble();
         case AS_INT -> value = point.getAsInt();
         default -> {
-          batch.reject("data point without a value");
+          batch.reject(OtlpRejectReason.NO_VALUE, "data point without a value");
           continue;
         }
       }
       if (!Double.isFinite(value)) {
-        batch.reject("value " + value + " is not a finite number");
+        batch.reject(
+            OtlpRejectReason.nonFinite(value), "value " + value + " is not a finite number");
         continue;
       }
       SeriesId series = batch.series.of(point.getAttributesList());
@@ -277,7 +279,8 @@ final class OtlpMetricsMapper {
     try {
       counts = bucketCounts.get();
     } catch (IllegalArgumentException e) {
-      batch.reject(kind + " point is inconsistent: " + e.getMessage());
+      batch.reject(
+          OtlpRejectReason.INCONSISTENT, kind + " point is inconsistent: " + e.getMessage());
       return;
     }
     SeriesId series = batch.series.of(attributes);
@@ -303,7 +306,9 @@ final class OtlpMetricsMapper {
       double max) {
     for (double value : new double[] {hasSum ? sum : 0, hasMin ? min : 0, hasMax ? max : 0}) {
       if (!Double.isFinite(value)) {
-        batch.reject("sum, min or max " + value + " is not a finite number");
+        batch.reject(
+            OtlpRejectReason.nonFinite(value),
+            "sum, min or max " + value + " is not a finite number");
         return false;
       }
     }
@@ -319,7 +324,7 @@ final class OtlpMetricsMapper {
     try {
       distribution = DistributionBuilder.of(samples);
     } catch (IllegalArgumentException e) {
-      batch.reject(e.getMessage());
+      batch.reject(OtlpRejectReason.INCONSISTENT, e.getMessage());
       return;
     }
     batch.accepted.add(
@@ -345,12 +350,17 @@ final class OtlpMetricsMapper {
         continue;
       }
       if (!Double.isFinite(point.getSum()) || point.getCount() < 0) {
-        batch.reject("summary sum " + point.getSum() + " or count is out of range");
+        batch.reject(
+            Double.isFinite(point.getSum())
+                ? OtlpRejectReason.INCONSISTENT
+                : OtlpRejectReason.nonFinite(point.getSum()),
+            "summary sum " + point.getSum() + " or count is out of range");
         continue;
       }
       double[][] quantiles = quantilesOf(point);
       if (quantiles == null) {
         batch.reject(
+            OtlpRejectReason.INCONSISTENT,
             "summary quantiles must be finite, within 0..1 and not decrease with the quantile");
         continue;
       }
@@ -503,14 +513,16 @@ final class OtlpMetricsMapper {
     private static final int MAX_REASONS = 5;
 
     private final Map<String, Integer> reasons = new LinkedHashMap<>();
+    private final Map<OtlpRejectReason, Integer> byReason = new EnumMap<>(OtlpRejectReason.class);
     private int count;
     private int unlistedPoints;
 
-    void add(String reason, int points) {
+    void add(OtlpRejectReason why, String reason, int points) {
       if (points == 0) {
         return;
       }
       count += points;
+      byReason.merge(why, points, Integer::sum);
       if (reasons.containsKey(reason) || reasons.size() < MAX_REASONS) {
         reasons.merge(reason, points, Integer::sum);
       } else {
@@ -518,8 +530,8 @@ final class OtlpMetricsMapper {
       }
     }
 
-    int count() {
-      return count;
+    Map<OtlpRejectReason, Integer> byReason() {
+      return byReason;
     }
 
     String message() {

@@ -2,10 +2,15 @@ package io.tidewatch.ingest.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
+import io.tidewatch.ingest.meter.MetricsEndpoint;
 import io.tidewatch.ingest.parse.RejectReason;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.log.LogEvent;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +119,28 @@ class FileLogSourceConnectorTest {
     SourceRecord tooLong = records.get(2);
     assertThat(tooLong.headers().lastWithName("tw.reason").value()).isEqualTo("TOO_LONG");
     assertThat((byte[]) tooLong.value()).hasSize(99);
+  }
+
+  @Test
+  void shouldCountLinesByReasonInTheProcessRegistryWhenTheWorkerServesMetrics() throws Exception {
+    Files.writeString(dir.resolve("access.log"), LINE + "\n\u0000binary\n" + LINE + "\n");
+    try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0)) {
+      Metrics.addRegistry(endpoint.registry()); // what tidewatch ingest does for its worker
+      try {
+        pollAll(config(), new InMemoryOffsets());
+
+        HttpResponse<String> scrape =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(endpoint.uri()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.body())
+            .contains("tidewatch_discarded_total{reason=\"nul\",source=\"file-connector\"} 1.0\n")
+            .contains("tidewatch_ingested_total{source=\"file-connector\"} 2.0\n");
+      } finally {
+        Metrics.removeRegistry(endpoint.registry());
+      }
+    }
   }
 
   @Test

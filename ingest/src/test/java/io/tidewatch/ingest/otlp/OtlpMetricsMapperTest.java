@@ -383,6 +383,8 @@ class OtlpMetricsMapperTest {
 
     assertThat(result.accepted()).extracting(MetricPoint::value).containsExactly(21.5, 22.0);
     assertThat(result.rejected()).isEqualTo(2);
+    assertThat(result.rejectedByReason())
+        .containsOnly(Map.entry(OtlpRejectReason.NAN, 1), Map.entry(OtlpRejectReason.INFINITE, 1));
     assertThat(result.errorMessage())
         .contains("rejected 2 data points")
         .contains("metric 'temp': value NaN is not a finite number")
@@ -513,6 +515,9 @@ class OtlpMetricsMapperTest {
 
     assertThat(result.accepted()).isEmpty();
     assertThat(result.rejected()).isEqualTo(2);
+    assertThat(result.rejectedByReason())
+        .containsOnly(
+            Map.entry(OtlpRejectReason.INCONSISTENT, 1), Map.entry(OtlpRejectReason.INFINITE, 1));
     assertThat(result.errorMessage())
         .contains("metric 'latency': histogram point is inconsistent: count 5 is not the sum")
         .contains("metric 'latency': sum, min or max Infinity is not a finite number");
@@ -657,6 +662,9 @@ class OtlpMetricsMapperTest {
 
     assertThat(result.accepted()).isEmpty();
     assertThat(result.rejected()).isEqualTo(2);
+    assertThat(result.rejectedByReason())
+        .containsOnly(
+            Map.entry(OtlpRejectReason.NO_NAME, 1), Map.entry(OtlpRejectReason.NO_VALUE, 1));
     assertThat(result.errorMessage())
         .contains("a metric without a name")
         .contains("metric 'm': data point without a value");
@@ -687,6 +695,7 @@ class OtlpMetricsMapperTest {
     MappingResult result = map(request(resource(), metrics));
 
     assertThat(result.rejected()).isEqualTo(8);
+    assertThat(result.rejectedByReason()).containsExactly(Map.entry(OtlpRejectReason.NAN, 8));
     assertThat(result.errorMessage())
         .contains("metric 'm4'")
         .doesNotContain("metric 'm5'")

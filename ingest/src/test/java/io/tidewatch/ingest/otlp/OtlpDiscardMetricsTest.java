@@ -1,0 +1,218 @@
+package io.tidewatch.ingest.otlp;
+
+import static io.tidewatch.ingest.otlp.OtlpProto.attr;
+import static io.tidewatch.ingest.otlp.OtlpProto.gauge;
+import static io.tidewatch.ingest.otlp.OtlpProto.point;
+import static io.tidewatch.ingest.otlp.OtlpProto.request;
+import static io.tidewatch.ingest.otlp.OtlpProto.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.tidewatch.broker.EmbeddedBroker;
+import io.tidewatch.ingest.meter.MetricsEndpoint;
+import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.metric.MetricBatch;
+import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.Topics;
+import io.tidewatch.testkit.EmbeddedKafkaExtension;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Bad OTLP input through the receivers' public entry points (HTTP and gRPC), then a real scrape of
+ * {@code /metrics}: every refused point or record is counted by reason, accepted ones too.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class OtlpDiscardMetricsTest {
+
+  private static final Topics TOPICS = new Topics("otlpmeters.");
+  private static final Instant SENT = Instant.parse("2026-11-22T10:15:00Z");
+
+  private final EmbeddedBroker broker;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private Producer<String, MetricBatch> metrics;
+  private Producer<String, LogEvent> logs;
+  private MetricsEndpoint endpoint;
+
+  OtlpDiscardMetricsTest(EmbeddedBroker broker) {
+    this.broker = broker;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      new TopicBootstrap(admin, (short) 1).ensure(TOPICS.specs());
+    }
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            10_000);
+    metrics =
+        new KafkaProducer<>(props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    logs = new KafkaProducer<>(props, new StringSerializer(), TOPICS.logs().codec().serializer());
+    endpoint = MetricsEndpoint.start("127.0.0.1", 0);
+  }
+
+  @AfterEach
+  void stop() {
+    endpoint.close();
+    metrics.close();
+    logs.close();
+  }
+
+  @Test
+  void shouldCountNanAndInfinityByReasonWhenPostedOverHttp() throws Exception {
+    try (OtlpHttpReceiver receiver =
+        OtlpHttpReceiver.start(config(), sink(), endpoint.registry())) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(receiver.endpoint())
+                  .header("Content-Type", "application/x-protobuf")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofByteArray(
+                          request(
+                                  resource(attr("service.name", "checkout")),
+                                  gauge(
+                                      "cpu",
+                                      "1",
+                                      point(SENT, 0.5),
+                                      point(SENT, Double.NaN),
+                                      point(SENT, Double.POSITIVE_INFINITY),
+                                      point(SENT, Double.NEGATIVE_INFINITY)))
+                              .toByteArray()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    assertThat(scrape())
+        .contains("tidewatch_discarded_total{reason=\"nan\",source=\"otlp-metrics\"} 1.0\n")
+        .contains("tidewatch_discarded_total{reason=\"infinite\",source=\"otlp-metrics\"} 2.0\n")
+        .contains("tidewatch_ingested_total{source=\"otlp-metrics\"} 1.0\n");
+  }
+
+  @Test
+  void shouldCountRefusedLogRecordsWhenTheirLogGroupIsTooLong() throws Exception {
+    String longGroup = "g".repeat(LogGrouping.MAX_GROUP_LENGTH + 1);
+    ExportLogsServiceRequest request =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .setResource(resource(attr("service.name", longGroup)))
+                    .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(record("a"))))
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .setResource(resource(attr("service.name", "checkout")))
+                    .addScopeLogs(
+                        ScopeLogs.newBuilder()
+                            .addLogRecords(record("b"))
+                            .addLogRecords(record("c"))))
+            .build();
+    try (OtlpHttpReceiver receiver =
+        OtlpHttpReceiver.start(config(), sink(), endpoint.registry())) {
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(receiver.logsEndpoint())
+                  .header("Content-Type", "application/x-protobuf")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(
+              ExportLogsServiceResponse.parseFrom(response.body())
+                  .getPartialSuccess()
+                  .getRejectedLogRecords())
+          .isEqualTo(1);
+    }
+
+    assertThat(scrape())
+        .contains(
+            "tidewatch_discarded_total{reason=\"log_group_too_long\",source=\"otlp-logs\"} 1.0\n")
+        .contains("tidewatch_ingested_total{source=\"otlp-logs\"} 2.0\n");
+  }
+
+  @Test
+  void shouldCountRejectedPointsWhenExportedOverGrpc() throws Exception {
+    ExportMetricsServiceResponse response;
+    try (OtlpGrpcReceiver receiver =
+        OtlpGrpcReceiver.start(config(), sink(), endpoint.registry())) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forTarget(receiver.target()).usePlaintext().build();
+      try {
+        response =
+            MetricsServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .export(
+                    request(
+                        resource(attr("service.name", "checkout")),
+                        gauge("cpu", "1", point(SENT, Double.NaN), point(SENT, 0.25))));
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+
+    assertThat(response.getPartialSuccess().getRejectedDataPoints()).isEqualTo(1);
+    assertThat(scrape())
+        .contains("tidewatch_discarded_total{reason=\"nan\",source=\"otlp-metrics\"} 1.0\n")
+        .contains("tidewatch_ingested_total{source=\"otlp-metrics\"} 1.0\n");
+  }
+
+  private static LogRecord record(String body) {
+    return LogRecord.newBuilder()
+        .setTimeUnixNano(OtlpProto.nanos(SENT))
+        .setBody(AnyValue.newBuilder().setStringValue(body))
+        .build();
+  }
+
+  private static OtlpReceiverConfig config() {
+    return OtlpReceiverConfig.defaults().withPort(0);
+  }
+
+  private OtlpSink sink() {
+    return new OtlpSink(metrics, TOPICS.metrics().name(), logs, TOPICS.logs().name());
+  }
+
+  private String scrape() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(endpoint.uri()).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .contains(MetricsEndpoint.CONTENT_TYPE);
+    return response.body();
+  }
+}
