@@ -297,6 +297,12 @@ final class AllInOne implements AutoCloseable {
         topics.logs().codec().serializer());
   }
 
+  /**
+   * The receivers' producer of metric batches. No linger: the receiver batches the points of an
+   * export itself and answers only once Kafka acknowledged them, so waiting for more records would
+   * only delay every answer; concurrent exports still share produce requests while others are in
+   * flight.
+   */
   private static Producer<String, MetricBatch> metricsProducer(String bootstrap, Topics topics) {
     return new KafkaProducer<>(
         Map.of(
@@ -309,7 +315,7 @@ final class AllInOne implements AutoCloseable {
             ProducerConfig.COMPRESSION_TYPE_CONFIG,
             "lz4",
             ProducerConfig.LINGER_MS_CONFIG,
-            5,
+            0,
             ProducerConfig.BATCH_SIZE_CONFIG,
             256 * 1024,
             ProducerConfig.CLIENT_ID_CONFIG,

@@ -53,7 +53,7 @@ import org.apache.kafka.tools.ProducerPerformance;
  * requests of 1,000 gauge points each, 8 concurrent clients, every request answered 200 only once
  * Kafka acknowledged its points — side by side with Kafka's own {@code ProducerPerformance}
  * (100-byte records, as fast as it can) on the same embedded broker, with the same producer
- * settings as the receiver's (acks=all, idempotence, lz4, linger.ms=5, batch.size=256 KiB) and a
+ * settings as the receiver's (acks=all, idempotence, lz4, linger.ms=0, batch.size=256 KiB) and a
  * topic with as many partitions as {@code tw.metrics}.
  *
  * <p>Usage: {@code bench/run OtlpIngestThroughput [points] [clients]}; default 2,000,000 points
@@ -106,7 +106,7 @@ public final class OtlpIngestThroughput {
         ProducerConfig.COMPRESSION_TYPE_CONFIG,
         "lz4",
         ProducerConfig.LINGER_MS_CONFIG,
-        5,
+        0,
         ProducerConfig.BATCH_SIZE_CONFIG,
         256 * 1024);
   }

@@ -5,9 +5,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
+import io.tidewatch.model.proto.Dimension;
 import io.tidewatch.model.proto.MetricPointMessage;
 import io.tidewatch.model.proto.StatisticSet;
 import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** {@code tw.metrics} values: {@link MetricPoint} as a {@code MetricPointMessage}. */
 final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessage> {
@@ -18,10 +21,15 @@ final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessa
         MetricPointMessage.newBuilder()
             .setNamespace(point.series().namespace())
             .setName(point.series().name())
-            .putAllDimensions(point.series().dimensions())
             .setTimestampMillis(point.timestamp().toEpochMilli())
             .setValue(point.value())
             .setUnit(point.unit());
+    point
+        .series()
+        .dimensions()
+        .forEach(
+            (key, value) ->
+                message.addDimensions(Dimension.newBuilder().setKey(key).setValue(value)));
     Distribution distribution = point.distribution();
     if (distribution != null) {
       message.setStatistics(
@@ -49,11 +57,20 @@ final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessa
               + " points, not one point: read tw.metrics with Codecs.METRIC_BATCH");
     }
     return new MetricPoint(
-        SeriesId.of(message.getNamespace(), message.getName(), message.getDimensionsMap()),
+        new SeriesId(message.getNamespace(), message.getName(), dimensions(message)),
         Instant.ofEpochMilli(message.getTimestampMillis()),
         message.getValue(),
         message.getUnit(),
         message.hasStatistics() ? distribution(message.getStatistics()) : null);
+  }
+
+  /** The entries as a map; of repeated keys (which a map field would merge) the last wins. */
+  private static SortedMap<String, String> dimensions(MetricPointMessage message) {
+    SortedMap<String, String> dimensions = new TreeMap<>();
+    for (Dimension dimension : message.getDimensionsList()) {
+      dimensions.put(dimension.getKey(), dimension.getValue());
+    }
+    return dimensions;
   }
 
   private static Distribution distribution(StatisticSet statistics) {

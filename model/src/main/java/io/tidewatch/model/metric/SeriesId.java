@@ -49,14 +49,23 @@ public record SeriesId(String namespace, String name, SortedMap<String, String> 
   }
 
   private static StringBuilder escape(String part, boolean escapeSlash, StringBuilder into) {
-    for (int i = 0; i < part.length(); i++) {
+    int clean = 0; // the usual case: nothing to escape, the part is copied whole
+    while (clean < part.length() && !special(part.charAt(clean), escapeSlash)) {
+      clean++;
+    }
+    into.append(part, 0, clean);
+    for (int i = clean; i < part.length(); i++) {
       char c = part.charAt(i);
-      if (c == '\\' || c == '{' || c == '}' || c == ',' || c == '=' || (escapeSlash && c == '/')) {
+      if (special(c, escapeSlash)) {
         into.append('\\');
       }
       into.append(c);
     }
     return into;
+  }
+
+  private static boolean special(char c, boolean escapeSlash) {
+    return c == '\\' || c == '{' || c == '}' || c == ',' || c == '=' || (escapeSlash && c == '/');
   }
 
   @Override

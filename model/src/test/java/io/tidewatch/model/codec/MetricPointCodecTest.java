@@ -226,4 +226,29 @@ class MetricPointCodecTest {
 
     assertThat(json.has("distribution")).isFalse();
   }
+
+  @Test
+  void shouldReadDimensionsEncodedAsAProtobufMapField() throws IOException {
+    // map<string, string> dimensions = 3 on the wire: one length-delimited entry per dimension.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeString(2, "cpu");
+    for (String[] entry : new String[][] {{"zone", "b"}, {"host", "a"}}) {
+      ByteArrayOutputStream entryBytes = new ByteArrayOutputStream();
+      CodedOutputStream entryOut = CodedOutputStream.newInstance(entryBytes);
+      entryOut.writeString(1, entry[0]);
+      entryOut.writeString(2, entry[1]);
+      entryOut.flush();
+      out.writeByteArray(3, entryBytes.toByteArray());
+    }
+    out.writeInt64(4, T.toEpochMilli());
+    out.writeDouble(5, 1.5);
+    out.flush();
+
+    MetricPoint point = CODEC.decode(TOPIC, bytes.toByteArray());
+
+    assertThat(point.series().dimensions())
+        .containsExactly(Map.entry("host", "a"), Map.entry("zone", "b"));
+    assertThat(point.value()).isEqualTo(1.5);
+  }
 }
