@@ -18,6 +18,13 @@ final class MetricBatchCodec extends ProtobufCodec<MetricBatch, MetricPointMessa
   private final MetricPointCodec points = new MetricPointCodec();
 
   @Override
+  public byte[] encode(MetricBatch batch) {
+    return batch.size() == 1
+        ? MetricPointWriter.point(batch.points().get(0))
+        : MetricPointWriter.batch(batch.points());
+  }
+
+  @Override
   MetricPointMessage toMessage(MetricBatch batch) {
     if (batch.size() == 1) {
       return points.toMessage(batch.points().get(0));

@@ -16,6 +16,11 @@ import java.util.TreeMap;
 final class MetricPointCodec extends ProtobufCodec<MetricPoint, MetricPointMessage> {
 
   @Override
+  public byte[] encode(MetricPoint point) {
+    return MetricPointWriter.point(point);
+  }
+
+  @Override
   MetricPointMessage toMessage(MetricPoint point) {
     MetricPointMessage.Builder message =
         MetricPointMessage.newBuilder()

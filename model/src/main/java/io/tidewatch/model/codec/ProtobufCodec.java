@@ -9,8 +9,9 @@ import com.google.protobuf.MessageLite;
  */
 abstract class ProtobufCodec<T, M extends MessageLite> implements Codec<T> {
 
+  /** The message's bytes; a subclass may write them without building the message. */
   @Override
-  public final byte[] encode(T value) {
+  public byte[] encode(T value) {
     return toMessage(value).toByteArray();
   }
 

@@ -36,15 +36,16 @@ public record SeriesId(String namespace, String name, SortedMap<String, String> 
     StringBuilder key = new StringBuilder();
     escape(namespace, false, key).append('/');
     escape(name, true, key).append('{');
-    boolean first = true;
-    for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
-      if (!first) {
-        key.append(',');
-      }
-      escape(dimension.getKey(), true, key).append('=');
-      escape(dimension.getValue(), true, key);
-      first = false;
-    }
+    int open = key.length();
+    // forEach, not entrySet(): the unmodifiable view wraps every entry it iterates.
+    dimensions.forEach(
+        (dimension, value) -> {
+          if (key.length() > open) {
+            key.append(',');
+          }
+          escape(dimension, true, key).append('=');
+          escape(value, true, key);
+        });
     return key.append('}').toString();
   }
 

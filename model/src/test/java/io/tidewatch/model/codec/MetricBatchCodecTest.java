@@ -97,4 +97,45 @@ class MetricBatchCodecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least one point");
   }
+
+  @Test
+  void shouldWriteTheSameBytesAsTheGeneratedProtobufCode() {
+    java.util.Random random = new java.util.Random(42);
+    String[] texts = {"", "a", "web-1", "zone/eu", "é😀", "k=v,{x}", "x".repeat(300)};
+    List<MetricPoint> points = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      Map<String, String> dimensions = new java.util.HashMap<>();
+      for (int d = random.nextInt(4); d > 0; d--) {
+        dimensions.put(texts[random.nextInt(texts.length)], texts[random.nextInt(texts.length)]);
+      }
+      SeriesId series =
+          SeriesId.of(texts[random.nextInt(texts.length)], "m" + random.nextInt(9), dimensions);
+      Instant time = Instant.ofEpochMilli(random.nextBoolean() ? 0 : random.nextLong(1L << 42));
+      double value = new double[] {0.0, -0.0, 1.5, -3e300, Double.MIN_VALUE}[random.nextInt(5)];
+      String unit = texts[random.nextInt(3)];
+      points.add(
+          random.nextInt(4) == 0
+              ? MetricPoint.ofDistribution(
+                  series,
+                  time,
+                  new Distribution(
+                      1 + random.nextInt(1000),
+                      random.nextBoolean() ? 0.0 : random.nextDouble(),
+                      random.nextBoolean() ? -0.0 : -random.nextDouble(),
+                      random.nextBoolean() ? 0.0 : random.nextDouble(),
+                      random.nextBoolean() ? new byte[0] : new byte[] {1, 2, 3}),
+                  unit)
+              : new MetricPoint(series, time, value, unit));
+    }
+    for (MetricPoint point : points) {
+      MetricBatch single = MetricBatch.of(point);
+      assertThat(CODEC.encode(single))
+          .as("%s", point)
+          .isEqualTo(((MetricBatchCodec) CODEC).toMessage(single).toByteArray());
+    }
+    MetricBatch batch = new MetricBatch(points);
+    assertThat(CODEC.encode(batch))
+        .isEqualTo(((MetricBatchCodec) CODEC).toMessage(batch).toByteArray());
+    assertThat(CODEC.decode(TOPIC, CODEC.encode(batch))).isEqualTo(batch);
+  }
 }
