@@ -11,7 +11,6 @@ import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
 import io.tidewatch.ingest.otlp.OtlpSink;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.RuleSet;
@@ -38,6 +37,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -142,7 +142,7 @@ final class AllInOne implements AutoCloseable {
             publication -> rulesTopic.publish(publication.documents(), publication.replaceAll()));
     parts.push(RuleWatcher.start(rulesTopic, rules));
 
-    Producer<String, MetricBatch> producer = metricsProducer(bootstrap, config.topics());
+    Producer<String, byte[]> producer = metricsProducer(bootstrap, config.topics());
     parts.push(producer::close);
 
     Producer<String, LogEvent> logsProducer = logsProducer(bootstrap, config.topics());
@@ -303,7 +303,7 @@ final class AllInOne implements AutoCloseable {
    * only delay every answer; concurrent exports still share produce requests while others are in
    * flight.
    */
-  private static Producer<String, MetricBatch> metricsProducer(String bootstrap, Topics topics) {
+  private static Producer<String, byte[]> metricsProducer(String bootstrap, Topics topics) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -321,7 +321,7 @@ final class AllInOne implements AutoCloseable {
             ProducerConfig.CLIENT_ID_CONFIG,
             topics.prefix() + "otlp-receiver"),
         new StringSerializer(),
-        topics.metrics().codec().serializer());
+        new ByteArraySerializer());
   }
 
   Endpoints endpoints() {

@@ -1,6 +1,6 @@
 package io.tidewatch.app;
 
-import io.tidewatch.model.metric.MetricBatch;
+import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import java.time.Clock;
@@ -40,7 +40,7 @@ final class DemoMetrics implements AutoCloseable {
 
   private DemoMetrics() {}
 
-  static DemoMetrics start(Producer<String, MetricBatch> producer, String topic, Clock clock) {
+  static DemoMetrics start(Producer<String, byte[]> producer, String topic, Clock clock) {
     DemoMetrics demo = new DemoMetrics();
     Instant startedAt = clock.instant();
     demo.timer.scheduleAtFixedRate(
@@ -49,7 +49,7 @@ final class DemoMetrics implements AutoCloseable {
           MetricPoint point =
               new MetricPoint(SERIES, now, cpuAt(Duration.between(startedAt, now)), "%");
           producer.send(
-              new ProducerRecord<>(topic, SERIES.key(), MetricBatch.of(point)),
+              new ProducerRecord<>(topic, SERIES.key(), Codecs.METRIC_POINT.encode(point)),
               (metadata, error) -> {
                 if (error != null) {
                   LOG.warn("demo metric not sent: {}", error.getMessage());

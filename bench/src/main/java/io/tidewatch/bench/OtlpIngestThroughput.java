@@ -13,7 +13,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +44,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -162,11 +162,11 @@ public final class OtlpIngestThroughput {
     System.out.printf(
         "OTLP request body: %,d bytes of protobuf for %,d points%n",
         bodies[0][0].length, POINTS_PER_REQUEST);
-    try (Producer<String, MetricBatch> producer =
+    try (Producer<String, byte[]> producer =
             new KafkaProducer<>(
                 producerSettings(broker.bootstrapServers()),
                 new StringSerializer(),
-                topics.metrics().codec().serializer());
+                new ByteArraySerializer());
         OtlpHttpReceiver receiver =
             OtlpHttpReceiver.start(
                 OtlpReceiverConfig.defaults().withPort(0).withWorkerThreads(clients),

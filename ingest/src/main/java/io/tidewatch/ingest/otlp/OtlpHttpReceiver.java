@@ -3,7 +3,6 @@ package io.tidewatch.ingest.otlp;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.tidewatch.model.metric.MetricBatch;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * described in {@link OtlpMetricsMapper}.
  *
  * <pre>{@code
- * try (Producer<String, MetricBatch> producer = new KafkaProducer<>(props,
- *         new StringSerializer(), topics.metrics().codec().serializer());
+ * try (Producer<String, byte[]> producer = new KafkaProducer<>(props,
+ *         new StringSerializer(), new ByteArraySerializer());
  *     OtlpHttpReceiver receiver =
  *         OtlpHttpReceiver.start(OtlpReceiverConfig.defaults(), producer, topics.metrics().name())) {
  *   System.out.println("OTLP/HTTP on " + receiver.endpoint());
@@ -81,7 +80,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
    * @throws IOException when the address cannot be bound (the message names it)
    */
   public static OtlpHttpReceiver start(
-      OtlpReceiverConfig config, Producer<String, MetricBatch> producer, String metricsTopic)
+      OtlpReceiverConfig config, Producer<String, byte[]> producer, String metricsTopic)
       throws IOException {
     return start(config, OtlpSink.metricsOnly(producer, metricsTopic));
   }
@@ -117,7 +116,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config,
-      Producer<String, MetricBatch> producer,
+      Producer<String, byte[]> producer,
       String metricsTopic,
       Clock clock)
       throws IOException {
@@ -130,7 +129,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   static OtlpHttpReceiver start(
       OtlpReceiverConfig config,
-      Producer<String, MetricBatch> producer,
+      Producer<String, byte[]> producer,
       String metricsTopic,
       Clock clock,
       int queueCapacity)

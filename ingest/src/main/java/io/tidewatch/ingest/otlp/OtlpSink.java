@@ -1,21 +1,22 @@
 package io.tidewatch.ingest.otlp;
 
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Where an OTLP receiver writes: metric points to the metrics topic and, when {@code logs} is set,
- * log events to the logs topic. The producers are shared by all requests and owned by the caller:
- * receivers never close them. Their {@code max.block.ms} bounds how long a request can wait for
- * metadata when Kafka is unreachable; keep it at or below {@link OtlpReceiverConfig#ackTimeout()}.
+ * log events to the logs topic. The metrics producer takes record values as bytes (a {@code
+ * ByteArraySerializer}): the receiver encodes its batches itself ({@link MetricBatcher}). The
+ * producers are shared by all requests and owned by the caller: receivers never close them. Their
+ * {@code max.block.ms} bounds how long a request can wait for metadata when Kafka is unreachable;
+ * keep it at or below {@link OtlpReceiverConfig#ackTimeout()}.
  *
  * @param logs null when this receiver takes no logs ({@code /v1/logs} then answers 404)
  * @param logsTopic the logs topic, usually {@code topics.logs().name()}; null when {@code logs} is
  */
 public record OtlpSink(
-    Producer<String, MetricBatch> metrics,
+    Producer<String, byte[]> metrics,
     String metricsTopic,
     Producer<String, LogEvent> logs,
     String logsTopic) {
@@ -35,7 +36,7 @@ public record OtlpSink(
   }
 
   /** Metrics only: log exports are refused. */
-  public static OtlpSink metricsOnly(Producer<String, MetricBatch> metrics, String metricsTopic) {
+  public static OtlpSink metricsOnly(Producer<String, byte[]> metrics, String metricsTopic) {
     return new OtlpSink(metrics, metricsTopic, null, null);
   }
 

@@ -13,7 +13,6 @@ import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
 import io.tidewatch.ingest.otlp.OtlpSink;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
@@ -48,6 +47,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -239,8 +239,8 @@ class AgentOtlpTest {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    Producer<String, MetricBatch> metrics =
-        new KafkaProducer<>(props, new StringSerializer(), topics.metrics().codec().serializer());
+    Producer<String, byte[]> metrics =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     Producer<String, LogEvent> logs =
         new KafkaProducer<>(props, new StringSerializer(), topics.logs().codec().serializer());
     open.add(metrics);

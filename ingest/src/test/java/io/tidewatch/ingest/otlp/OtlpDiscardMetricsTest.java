@@ -20,7 +20,6 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.ingest.meter.MetricsEndpoint;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,7 @@ class OtlpDiscardMetricsTest {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private Producer<String, MetricBatch> metrics;
+  private Producer<String, byte[]> metrics;
   private Producer<String, LogEvent> logs;
   private MetricsEndpoint endpoint;
 
@@ -80,8 +80,7 @@ class OtlpDiscardMetricsTest {
             broker.bootstrapServers(),
             ProducerConfig.MAX_BLOCK_MS_CONFIG,
             10_000);
-    metrics =
-        new KafkaProducer<>(props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    metrics = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     logs = new KafkaProducer<>(props, new StringSerializer(), TOPICS.logs().codec().serializer());
     endpoint = MetricsEndpoint.start("127.0.0.1", 0);
   }

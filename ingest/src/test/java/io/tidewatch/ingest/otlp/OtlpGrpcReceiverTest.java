@@ -20,7 +20,6 @@ import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.tidewatch.broker.EmbeddedBroker;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +53,7 @@ class OtlpGrpcReceiverTest {
   private static final Instant SENT = Instant.parse("2026-11-22T10:15:00Z");
 
   private final EmbeddedBroker broker;
-  private Producer<String, MetricBatch> producer;
+  private Producer<String, byte[]> producer;
 
   OtlpGrpcReceiverTest(EmbeddedBroker broker) {
     this.broker = broker;
@@ -110,7 +110,7 @@ class OtlpGrpcReceiverTest {
 
   @Test
   void shouldAnswerUnavailableWhenKafkaCannotTakeThePoints() throws Exception {
-    try (Producer<String, MetricBatch> stuck = producer(Duration.ofMillis(500));
+    try (Producer<String, byte[]> stuck = producer(Duration.ofMillis(500));
         OtlpGrpcReceiver receiver =
             OtlpGrpcReceiver.start(
                 OtlpReceiverConfig.defaults().withPort(0),
@@ -181,7 +181,7 @@ class OtlpGrpcReceiverTest {
   // --- helpers ---
 
   private static OtlpGrpcReceiver start(
-      OtlpReceiverConfig config, Producer<String, MetricBatch> producer) throws Exception {
+      OtlpReceiverConfig config, Producer<String, byte[]> producer) throws Exception {
     return OtlpGrpcReceiver.start(config, OtlpSink.metricsOnly(producer, TOPICS.metrics().name()));
   }
 
@@ -201,12 +201,11 @@ class OtlpGrpcReceiverTest {
     }
   }
 
-  private Producer<String, MetricBatch> producer(Duration maxBlock) {
+  private Producer<String, byte[]> producer(Duration maxBlock) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis());
-    return new KafkaProducer<>(
-        props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 }

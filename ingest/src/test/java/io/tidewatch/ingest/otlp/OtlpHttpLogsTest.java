@@ -20,7 +20,6 @@ import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
@@ -52,6 +51,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +78,7 @@ class OtlpHttpLogsTest {
   private final EmbeddedBroker broker;
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private Producer<String, MetricBatch> metricsProducer;
+  private Producer<String, byte[]> metricsProducer;
   private Producer<String, LogEvent> logsProducer;
   private KafkaConsumer<String, byte[]> consumer;
   private List<TopicPartition> partitions;
@@ -98,8 +98,7 @@ class OtlpHttpLogsTest {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    metricsProducer =
-        new KafkaProducer<>(props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    metricsProducer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     logsProducer =
         new KafkaProducer<>(props, new StringSerializer(), TOPICS.logs().codec().serializer());
     consumer =

@@ -19,7 +19,6 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.tidewatch.broker.EmbeddedBroker;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
@@ -56,6 +55,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +82,7 @@ class OtlpHttpReceiverTest {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private Producer<String, MetricBatch> producer;
+  private Producer<String, byte[]> producer;
   private KafkaConsumer<String, byte[]> consumer;
   private List<TopicPartition> partitions;
   private OtlpHttpReceiver receiver;
@@ -485,7 +485,7 @@ class OtlpHttpReceiverTest {
 
   @Test
   void shouldAnswer503WithRetryAfterWhenKafkaCannotTakeThePoints() throws Exception {
-    try (Producer<String, MetricBatch> stuck = producer(Duration.ofMillis(500));
+    try (Producer<String, byte[]> stuck = producer(Duration.ofMillis(500));
         OtlpHttpReceiver toMissingTopic =
             OtlpHttpReceiver.start(config(), stuck, "otlphttp1.does-not-exist", fixedClock())) {
       byte[] body = request(resource(), gauge("g", "1", point(SENT, 1))).toByteArray();
@@ -569,13 +569,12 @@ class OtlpHttpReceiverTest {
     return OtlpHttpReceiver.start(config, producer, TOPIC, fixedClock());
   }
 
-  private Producer<String, MetricBatch> producer(Duration maxBlock) {
+  private Producer<String, byte[]> producer(Duration maxBlock) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis());
-    return new KafkaProducer<>(
-        props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
   private HttpResponse<byte[]> post(String contentType, ExportMetricsServiceRequest request)

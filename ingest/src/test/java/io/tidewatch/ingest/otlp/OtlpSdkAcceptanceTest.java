@@ -28,7 +28,6 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
@@ -50,6 +49,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.data.Percentage;
@@ -72,7 +72,7 @@ class OtlpSdkAcceptanceTest {
   private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
 
   private final EmbeddedBroker broker;
-  private Producer<String, MetricBatch> metricsProducer;
+  private Producer<String, byte[]> metricsProducer;
   private Producer<String, LogEvent> logsProducer;
   private OtlpHttpReceiver http;
   private OtlpGrpcReceiver grpc;
@@ -91,8 +91,7 @@ class OtlpSdkAcceptanceTest {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    metricsProducer =
-        new KafkaProducer<>(props, new StringSerializer(), TOPICS.metrics().codec().serializer());
+    metricsProducer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     logsProducer =
         new KafkaProducer<>(props, new StringSerializer(), TOPICS.logs().codec().serializer());
     OtlpSink sink =

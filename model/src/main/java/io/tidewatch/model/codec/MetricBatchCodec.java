@@ -19,9 +19,11 @@ final class MetricBatchCodec extends ProtobufCodec<MetricBatch, MetricPointMessa
 
   @Override
   public byte[] encode(MetricBatch batch) {
-    return batch.size() == 1
-        ? MetricPointWriter.point(batch.points().get(0))
-        : MetricPointWriter.batch(batch.points());
+    MetricBatchBytes bytes = new MetricBatchBytes();
+    for (MetricPoint point : batch.points()) {
+      bytes.add(MetricPointWriter.point(point));
+    }
+    return bytes.toRecordValue();
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 
 /**
  * Writes {@code MetricPointMessage} bytes straight from {@link MetricPoint}s, without building
@@ -23,7 +22,6 @@ final class MetricPointWriter {
   private static final int VALUE = 5;
   private static final int UNIT = 6;
   private static final int STATISTICS = 7;
-  private static final int BATCH = 8;
 
   private static final int DIMENSION_KEY = 1;
   private static final int DIMENSION_VALUE = 2;
@@ -45,29 +43,6 @@ final class MetricPointWriter {
       out.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException("miscounted the size of a metric point", e);
-    }
-    return bytes;
-  }
-
-  /** Several points as a batch record: only the {@code batch} field. */
-  static byte[] batch(List<MetricPoint> points) {
-    int[] sizes = new int[points.size()];
-    int total = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = size(points.get(i));
-      total += CodedOutputStream.computeTagSize(BATCH) + lengthPrefixed(sizes[i]);
-    }
-    byte[] bytes = new byte[total];
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    try {
-      for (int i = 0; i < sizes.length; i++) {
-        out.writeTag(BATCH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sizes[i]);
-        write(out, points.get(i));
-      }
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("miscounted the size of a metric batch", e);
     }
     return bytes;
   }
