@@ -297,17 +297,16 @@ class CliTest {
     Files.writeString(current.resolve("cpu.yaml"), rule.formatted(70));
     Path candidate = Files.createDirectory(dir.resolve("candidate"));
     Files.writeString(candidate.resolve("cpu.yaml"), rule.formatted(50));
-    assertThat(
-            run(
-                    "rules",
-                    "apply",
-                    current.toString(),
-                    "--topic-prefix",
-                    "backtest.",
-                    "--bootstrap-servers",
-                    bootstrap)
-                .exitCode())
-        .isZero();
+    Run applied =
+        run(
+            "rules",
+            "apply",
+            current.toString(),
+            "--topic-prefix",
+            "backtest.",
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
 
     // An hour of recorded data, one point a minute: 90 for 5 minutes in every 20, else 60.
     SeriesId series = SeriesId.of("Host", "cpu", Map.of("host", "a"));

@@ -37,6 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RulesTopic {
 
+  private static final Duration TOPIC_APPEARS_WITHIN = Duration.ofSeconds(5);
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -163,8 +165,23 @@ public final class RulesTopic {
         new ByteArrayDeserializer());
   }
 
+  /**
+   * Assigns every partition of the rules topic. A topic created a moment ago may not be in the
+   * broker's metadata yet (the consumer then sees no partitions): asked again for a few seconds
+   * before it counts as missing.
+   */
   List<TopicPartition> assignAll(KafkaConsumer<String, byte[]> consumer) {
+    long deadline = System.nanoTime() + TOPIC_APPEARS_WITHIN.toNanos();
     var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+    while ((infos == null || infos.isEmpty()) && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+    }
     if (infos == null || infos.isEmpty()) {
       throw new IllegalStateException(
           "topic " + topic.name() + " does not exist on " + bootstrapServers);
