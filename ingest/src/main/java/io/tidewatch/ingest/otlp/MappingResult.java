@@ -1,22 +1,20 @@
 package io.tidewatch.ingest.otlp;
 
-import io.tidewatch.model.metric.MetricPoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one OTLP export request became.
+ * What one OTLP export request became: the data points ({@code MetricPoint}) or log records ({@code
+ * LogEvent}) to write and what was refused.
  *
- * @param accepted the points to write, in request order
- * @param rejectedByReason how many data points were refused, by reason; their sum is OTLP's {@code
- *     rejected_data_points}
+ * @param accepted what to write, in request order
+ * @param rejectedByReason how many were refused, by reason; their sum is OTLP's {@code
+ *     rejected_data_points} or {@code rejected_log_records}
  * @param errorMessage why they were refused, for OTLP's partial success; empty when none was
  */
-record MappingResult(
-    List<MetricPoint> accepted,
-    Map<OtlpRejectReason, Integer> rejectedByReason,
-    String errorMessage) {
+record MappingResult<T>(
+    List<T> accepted, Map<OtlpRejectReason, Integer> rejectedByReason, String errorMessage) {
   MappingResult {
     accepted = List.copyOf(accepted);
     Objects.requireNonNull(errorMessage, "errorMessage");

@@ -74,7 +74,7 @@ final class OtlpExports {
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
       throws UnavailableException {
-    MappingResult result = metricsMapper.map(request, clock.instant());
+    MappingResult<MetricPoint> result = metricsMapper.map(request, clock.instant());
     if (!result.accepted().isEmpty()) {
       String topic = sink.metricsTopic();
       publish(
@@ -102,7 +102,7 @@ final class OtlpExports {
     if (!sink.takesLogs()) {
       throw new LogsNotReceivedException();
     }
-    LogsMappingResult result = logsMapper.map(request, clock.instant());
+    MappingResult<LogEvent> result = logsMapper.map(request, clock.instant());
     String logsTopic = sink.logsTopic();
     publish(
         sink.logs(),

@@ -52,7 +52,7 @@ final class OtlpLogsMapper {
     this.grouping = Objects.requireNonNull(grouping, "grouping");
   }
 
-  LogsMappingResult map(ExportLogsServiceRequest request, Instant receiveTime) {
+  MappingResult<LogEvent> map(ExportLogsServiceRequest request, Instant receiveTime) {
     Instant ingestTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
     List<LogEvent> accepted = new ArrayList<>();
     Map<String, Integer> reasons = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ final class OtlpLogsMapper {
         }
       }
     }
-    return new LogsMappingResult(accepted, rejectedByReason, message(rejected, reasons));
+    return new MappingResult<>(accepted, rejectedByReason, message(rejected, reasons));
   }
 
   private static LogEvent event(

@@ -98,7 +98,7 @@ final class OtlpMetricsMapper {
   /**
    * @param receiveTime the timestamp of points sent without one
    */
-  MappingResult map(ExportMetricsServiceRequest request, Instant receiveTime) {
+  MappingResult<MetricPoint> map(ExportMetricsServiceRequest request, Instant receiveTime) {
     Instant fallbackTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
     List<MetricPoint> accepted = new ArrayList<>();
     Rejections rejections = new Rejections();
@@ -145,7 +145,7 @@ final class OtlpMetricsMapper {
         }
       }
     }
-    return new MappingResult(accepted, rejections.byReason(), rejections.message());
+    return new MappingResult<>(accepted, rejections.byReason(), rejections.message());
   }
 
   /** The points of one metric, and where their results go. */

@@ -38,13 +38,13 @@ class OtlpMetricsMapperTest {
 
   private final OtlpMetricsMapper mapper = new OtlpMetricsMapper(AttributeFilter.defaults());
 
-  private MappingResult map(ExportMetricsServiceRequest request) {
+  private MappingResult<MetricPoint> map(ExportMetricsServiceRequest request) {
     return mapper.map(request, RECEIVED);
   }
 
   @Test
   void shouldUseServiceNamespaceWhenResourceHasIt() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(attr("service.name", "cart"), attr("service.namespace", "shop")),
@@ -55,9 +55,9 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldUseServiceNameWhenServiceNamespaceIsAbsentOrEmpty() {
-    MappingResult absent =
+    MappingResult<MetricPoint> absent =
         map(request(resource(attr("service.name", "cart")), gauge("cpu", "1", point(SENT, 1))));
-    MappingResult empty =
+    MappingResult<MetricPoint> empty =
         map(
             request(
                 resource(attr("service.namespace", ""), attr("service.name", "cart")),
@@ -69,14 +69,14 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldUseOtlpNamespaceWhenResourceNamesNoService() {
-    MappingResult result = map(request(resource(), gauge("cpu", "1", point(SENT, 1))));
+    MappingResult<MetricPoint> result = map(request(resource(), gauge("cpu", "1", point(SENT, 1))));
 
     assertThat(result.accepted().get(0).series()).isEqualTo(SeriesId.of("otlp", "cpu", Map.of()));
   }
 
   @Test
   void shouldKeepTheMetricNameWithDotsWhenMapping() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(attr("service.name", "api")),
@@ -87,7 +87,7 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldKeepOnlyAllowedResourceAttributesWhenBuildingDimensions() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(
@@ -123,7 +123,7 @@ class OtlpMetricsMapperTest {
         new OtlpMetricsMapper(
             new AttributeFilter(AttributeFilter.DEFAULT_ALLOW, List.of("k8s.pod.*", "host.name")));
 
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         denying.map(
             request(
                 resource(
@@ -140,7 +140,7 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldAddEveryPointAttributeAndLetItWinWhenKeysClash() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(attr("service.name", "api"), attr("host.name", "web-1")),
@@ -179,7 +179,7 @@ class OtlpMetricsMapperTest {
                     .addValues(attr("nested", array)))
             .build();
 
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -213,7 +213,7 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldTruncateTimestampToMillisAndCarryValueAndUnitWhenPointIsAGauge() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(request(resource(attr("service.name", "api")), gauge("mem", "By", point(SENT, 1024))));
 
     assertThat(result.accepted())
@@ -231,7 +231,7 @@ class OtlpMetricsMapperTest {
   void shouldUseReceiveTimeWhenPointHasNoTime() {
     NumberDataPoint untimed = NumberDataPoint.newBuilder().setAsDouble(3).build();
 
-    MappingResult result = map(request(resource(), gauge("m", "1", untimed)));
+    MappingResult<MetricPoint> result = map(request(resource(), gauge("m", "1", untimed)));
 
     assertThat(result.accepted().get(0).timestamp())
         .isEqualTo(Instant.parse("2026-11-22T10:15:30.987Z"));
@@ -260,7 +260,7 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldCarrySumValuesAsSentWhenSumIsDelta() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -283,9 +283,12 @@ class OtlpMetricsMapperTest {
   void shouldTurnCumulativeCounterIntoDeltasAfterABaselineWhenPointsFollowEachOther() {
     AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 
-    MappingResult first = map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
-    MappingResult second = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
-    MappingResult third = map(request(resource(), sum(cumulative, true, counter(100, 280, 55))));
+    MappingResult<MetricPoint> first =
+        map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
+    MappingResult<MetricPoint> second =
+        map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+    MappingResult<MetricPoint> third =
+        map(request(resource(), sum(cumulative, true, counter(100, 280, 55))));
 
     assertThat(first.accepted()).as("the first point is the baseline").isEmpty();
     assertThat(first.rejected()).isZero();
@@ -299,7 +302,7 @@ class OtlpMetricsMapperTest {
     AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
     map(request(resource(), sum(cumulative, true, counter(100, 160, 500))));
 
-    MappingResult afterRestart =
+    MappingResult<MetricPoint> afterRestart =
         map(request(resource(), sum(cumulative, true, counter(200, 220, 7))));
 
     assertThat(afterRestart.accepted()).extracting(MetricPoint::value).containsExactly(7.0);
@@ -310,8 +313,10 @@ class OtlpMetricsMapperTest {
     AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
     map(request(resource(), sum(cumulative, true, counter(0, 160, 500))));
 
-    MappingResult wentDown = map(request(resource(), sum(cumulative, true, counter(0, 220, 7))));
-    MappingResult next = map(request(resource(), sum(cumulative, true, counter(0, 280, 10))));
+    MappingResult<MetricPoint> wentDown =
+        map(request(resource(), sum(cumulative, true, counter(0, 220, 7))));
+    MappingResult<MetricPoint> next =
+        map(request(resource(), sum(cumulative, true, counter(0, 280, 10))));
 
     assertThat(wentDown.accepted()).isEmpty();
     assertThat(next.accepted()).extracting(MetricPoint::value).containsExactly(3.0);
@@ -321,10 +326,13 @@ class OtlpMetricsMapperTest {
   void shouldRepeatTheSameDeltaWhenAnExporterRetriesTheSamePoint() {
     AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
     map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
-    MappingResult sent = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+    MappingResult<MetricPoint> sent =
+        map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
 
-    MappingResult retried = map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
-    MappingResult older = map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
+    MappingResult<MetricPoint> retried =
+        map(request(resource(), sum(cumulative, true, counter(100, 220, 55))));
+    MappingResult<MetricPoint> older =
+        map(request(resource(), sum(cumulative, true, counter(100, 160, 40))));
 
     assertThat(retried.accepted()).isEqualTo(sent.accepted());
     assertThat(older.accepted()).isEmpty();
@@ -343,12 +351,12 @@ class OtlpMetricsMapperTest {
             resource(attr("service.instance.id", "b")),
             sum(cumulative, true, counter(100, 160, 1000))));
 
-    MappingResult a =
+    MappingResult<MetricPoint> a =
         map(
             request(
                 resource(attr("service.instance.id", "a")),
                 sum(cumulative, true, counter(100, 220, 45))));
-    MappingResult b =
+    MappingResult<MetricPoint> b =
         map(
             request(
                 resource(attr("service.instance.id", "b")),
@@ -362,14 +370,15 @@ class OtlpMetricsMapperTest {
   void shouldCarryLevelAsSentWhenCumulativeSumIsNotMonotonic() {
     AggregationTemporality cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 
-    MappingResult result = map(request(resource(), sum(cumulative, false, counter(100, 160, 12))));
+    MappingResult<MetricPoint> result =
+        map(request(resource(), sum(cumulative, false, counter(100, 160, 12))));
 
     assertThat(result.accepted()).extracting(MetricPoint::value).containsExactly(12.0);
   }
 
   @Test
   void shouldRejectNonFiniteValuesWithReasonWhenOtherPointsAreGood() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -427,7 +436,7 @@ class OtlpMetricsMapperTest {
             .setMax(400)
             .build();
 
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -460,7 +469,7 @@ class OtlpMetricsMapperTest {
                 cumulative,
                 histogramPoint(100, 160, bounds, List.of(50L, 0L, 0L)).setSum(250).build())));
 
-    MappingResult second =
+    MappingResult<MetricPoint> second =
         map(
             request(
                 resource(),
@@ -485,7 +494,7 @@ class OtlpMetricsMapperTest {
   void shouldWriteNothingWhenAPeriodHasNoSamples() {
     HistogramDataPoint empty = histogramPoint(100, 160, List.of(10.0), List.of(0L, 0L)).build();
 
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -504,7 +513,7 @@ class OtlpMetricsMapperTest {
             .setSum(Double.POSITIVE_INFINITY)
             .build();
 
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -547,7 +556,7 @@ class OtlpMetricsMapperTest {
                     .addDataPoints(point))
             .build();
 
-    MappingResult result = map(request(resource(), metric));
+    MappingResult<MetricPoint> result = map(request(resource(), metric));
 
     Distribution distribution = result.accepted().get(0).distribution();
     assertThat(distribution.count()).isEqualTo(101);
@@ -594,7 +603,7 @@ class OtlpMetricsMapperTest {
                         .setAggregationTemporality(cumulative)
                         .addDataPoints(first))
                 .build()));
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -625,12 +634,12 @@ class OtlpMetricsMapperTest {
             .addQuantileValues(quantile(1, 50));
     Metric.Builder metric = Metric.newBuilder().setName("gc.pause").setUnit("ms");
 
-    MappingResult baseline =
+    MappingResult<MetricPoint> baseline =
         map(
             request(
                 resource(), metric.setSummary(Summary.newBuilder().addDataPoints(point)).build()));
     point.setTimeUnixNano(220_000_000_000L).setCount(1200).setSum(6000);
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(), metric.setSummary(Summary.newBuilder().addDataPoints(point)).build()));
@@ -653,7 +662,7 @@ class OtlpMetricsMapperTest {
 
   @Test
   void shouldRejectPointsWhenMetricHasNoNameOrPointHasNoValue() {
-    MappingResult result =
+    MappingResult<MetricPoint> result =
         map(
             request(
                 resource(),
@@ -679,7 +688,8 @@ class OtlpMetricsMapperTest {
             .setAsDouble(Double.NaN)
             .build();
 
-    MappingResult result = map(request(resource(), gauge("m", "1", stale, point(SENT, 4))));
+    MappingResult<MetricPoint> result =
+        map(request(resource(), gauge("m", "1", stale, point(SENT, 4))));
 
     assertThat(result.accepted()).extracting(MetricPoint::value).containsExactly(4.0);
     assertThat(result.rejected()).isZero();
@@ -692,7 +702,7 @@ class OtlpMetricsMapperTest {
       metrics[i] = gauge("m" + i, "1", point(SENT, Double.NaN));
     }
 
-    MappingResult result = map(request(resource(), metrics));
+    MappingResult<MetricPoint> result = map(request(resource(), metrics));
 
     assertThat(result.rejected()).isEqualTo(8);
     assertThat(result.rejectedByReason()).containsExactly(Map.entry(OtlpRejectReason.NAN, 8));
