@@ -9,6 +9,8 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.tidewatch.ingest.meter.IngestMeters;
 import io.tidewatch.ingest.meter.IngestSource;
+import io.tidewatch.model.log.LogEvent;
+import io.tidewatch.model.metric.MetricPoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
