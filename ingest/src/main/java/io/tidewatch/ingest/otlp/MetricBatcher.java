@@ -1,8 +1,9 @@
 package io.tidewatch.ingest.otlp;
 
-import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.codec.MetricBatchBytes;
+import io.tidewatch.model.codec.MetricPointWriter;
 import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.SeriesId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +29,41 @@ final class MetricBatcher {
   /** At most about this many bytes per record, well below Kafka's default 1 MiB record limit. */
   static final int MAX_BYTES = 256 * 1024;
 
+  /**
+   * What writing a point needs from its series, kept per series ({@link RecentSeries}).
+   *
+   * @param key the series key, a lone point's record key
+   * @param positiveHash murmur2 of the UTF-8 key, made positive: modulo the partition count it is
+   *     the partition Kafka's default partitioner gives the key
+   * @param seriesFields the point's encoded series fields ({@link MetricPointWriter#seriesFields})
+   */
+  record SeriesWire(String key, int positiveHash, byte[] seriesFields) {
+    static SeriesWire of(SeriesId series) {
+      String key = series.key();
+      return new SeriesWire(
+          key,
+          Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))),
+          MetricPointWriter.seriesFields(series));
+    }
+  }
+
   private MetricBatcher() {}
 
   static List<ProducerRecord<String, byte[]>> records(
-      String topic, List<MetricPoint> points, int partitions) {
+      String topic,
+      List<MetricPoint> points,
+      int partitions,
+      RecentSeries<SeriesId, SeriesWire> wires) {
     if (partitions < 1) {
       throw new IllegalArgumentException("topic " + topic + " has no partitions");
     }
     Pending[] open = new Pending[partitions];
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     for (MetricPoint point : points) {
-      String key = point.series().key();
-      int partition = partitionOf(key, partitions);
-      byte[] encoded = Codecs.METRIC_POINT.encode(point);
+      SeriesWire wire = wires.get(point.series(), SeriesWire::of);
+      String key = wire.key();
+      int partition = wire.positiveHash() % partitions;
+      byte[] encoded = MetricPointWriter.point(wire.seriesFields(), point);
       Pending pending = open[partition];
       if (pending != null
           && (pending.bytes.points() >= MAX_POINTS
@@ -60,11 +83,6 @@ final class MetricBatcher {
       }
     }
     return records;
-  }
-
-  /** The partition Kafka's default partitioner gives a record with this (String) key. */
-  static int partitionOf(String key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   private static final class Pending {

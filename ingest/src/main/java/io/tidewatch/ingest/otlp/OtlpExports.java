@@ -11,6 +11,7 @@ import io.tidewatch.ingest.meter.IngestMeters;
 import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.model.log.LogEvent;
 import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.SeriesId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ final class OtlpExports {
   private final OtlpMetricsMapper metricsMapper;
   private final OtlpLogsMapper logsMapper;
   private final OtlpSink sink;
+  private final RecentSeries<SeriesId, MetricBatcher.SeriesWire> wires =
+      new RecentSeries<>(RecentSeries.DEFAULT_MAX_ENTRIES);
   private final Duration ackTimeout;
   private final Clock clock;
   private final IngestMeters metricsMeters;
@@ -84,7 +87,7 @@ final class OtlpExports {
           topic,
           () ->
               MetricBatcher.records(
-                  topic, result.accepted(), sink.metrics().partitionsFor(topic).size()));
+                  topic, result.accepted(), sink.metrics().partitionsFor(topic).size(), wires));
     }
     record(metricsMeters, result.accepted().size(), result.rejectedByReason());
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();

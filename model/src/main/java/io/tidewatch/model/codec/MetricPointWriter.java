@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
+import io.tidewatch.model.metric.SeriesId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -13,7 +14,7 @@ import java.io.UncheckedIOException;
  * proto3 defaults left out; tested against it), without a builder, a message and a map entry per
  * point and dimension. The receivers encode every point they accept, so this is on their hot path.
  */
-final class MetricPointWriter {
+public final class MetricPointWriter {
 
   private static final int NAMESPACE = 1;
   private static final int NAME = 2;
@@ -36,10 +37,55 @@ final class MetricPointWriter {
 
   /** One point as a single-point record. */
   static byte[] point(MetricPoint point) {
-    byte[] bytes = new byte[size(point)];
+    return point(seriesFields(point.series()), point);
+  }
+
+  /**
+   * The series fields of a point (namespace, name, dimensions: fields 1 to 3, which come first):
+   * the same for every point of the series, so a writer may keep them per series.
+   */
+  public static byte[] seriesFields(SeriesId series) {
+    int size = 0;
+    if (!series.namespace().isEmpty()) {
+      size += CodedOutputStream.computeStringSize(NAMESPACE, series.namespace());
+    }
+    size += CodedOutputStream.computeStringSize(NAME, series.name());
+    // forEach, not entrySet(): the unmodifiable view wraps every entry it iterates.
+    int[] dimensions = {0};
+    series
+        .dimensions()
+        .forEach(
+            (key, value) ->
+                dimensions[0] +=
+                    CodedOutputStream.computeTagSize(DIMENSIONS)
+                        + lengthPrefixed(dimensionSize(key, value)));
+    byte[] bytes = new byte[size + dimensions[0]];
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {
-      write(out, point);
+      if (!series.namespace().isEmpty()) {
+        out.writeString(NAMESPACE, series.namespace());
+      }
+      out.writeString(NAME, series.name());
+      series.dimensions().forEach((key, value) -> writeDimension(out, key, value));
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException("miscounted the size of a series", e);
+    }
+    return bytes;
+  }
+
+  /**
+   * One point as a single-point record, its series fields given ({@link #seriesFields} of {@code
+   * point.series()}): the bytes {@code Codecs.METRIC_POINT} writes for the point.
+   */
+  public static byte[] point(byte[] seriesFields, MetricPoint point) {
+    byte[] bytes = new byte[seriesFields.length + sampleSize(point)];
+    System.arraycopy(seriesFields, 0, bytes, 0, seriesFields.length);
+    CodedOutputStream out =
+        CodedOutputStream.newInstance(
+            bytes, seriesFields.length, bytes.length - seriesFields.length);
+    try {
+      writeSample(out, point);
       out.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException("miscounted the size of a metric point", e);
@@ -47,23 +93,9 @@ final class MetricPointWriter {
     return bytes;
   }
 
-  private static int size(MetricPoint point) {
+  /** The size of the fields after the series: timestamp, value, unit, statistics. */
+  private static int sampleSize(MetricPoint point) {
     int size = 0;
-    if (!point.series().namespace().isEmpty()) {
-      size += CodedOutputStream.computeStringSize(NAMESPACE, point.series().namespace());
-    }
-    size += CodedOutputStream.computeStringSize(NAME, point.series().name());
-    // forEach, not entrySet(): the unmodifiable view wraps every entry it iterates.
-    int[] dimensions = {0};
-    point
-        .series()
-        .dimensions()
-        .forEach(
-            (key, value) ->
-                dimensions[0] +=
-                    CodedOutputStream.computeTagSize(DIMENSIONS)
-                        + lengthPrefixed(dimensionSize(key, value)));
-    size += dimensions[0];
     long timestamp = point.timestamp().toEpochMilli();
     if (timestamp != 0) {
       size += CodedOutputStream.computeInt64Size(TIMESTAMP, timestamp);
@@ -82,12 +114,7 @@ final class MetricPointWriter {
     return size;
   }
 
-  private static void write(CodedOutputStream out, MetricPoint point) throws IOException {
-    if (!point.series().namespace().isEmpty()) {
-      out.writeString(NAMESPACE, point.series().namespace());
-    }
-    out.writeString(NAME, point.series().name());
-    point.series().dimensions().forEach((key, value) -> writeDimension(out, key, value));
+  private static void writeSample(CodedOutputStream out, MetricPoint point) throws IOException {
     long timestamp = point.timestamp().toEpochMilli();
     if (timestamp != 0) {
       out.writeInt64(TIMESTAMP, timestamp);
