@@ -56,9 +56,10 @@ import org.apache.kafka.tools.ProducerPerformance;
  * settings as the receiver's (acks=all, idempotence, lz4, linger.ms=0, batch.size=256 KiB) and a
  * topic with as many partitions as {@code tw.metrics}.
  *
- * <p>Usage: {@code bench/run OtlpIngestThroughput [points] [clients]}; default 2,000,000 points
- * (and as many ProducerPerformance records), 8 clients. A tenth of the points go first as warm-up,
- * not measured.
+ * <p>Usage: {@code bench/run OtlpIngestThroughput [points] [clients] [rounds]}; default 2,000,000
+ * points (and as many ProducerPerformance records), 8 clients, 3 rounds of both, each round one
+ * after the other; the median round's ratio is the result. A tenth of the points go first as
+ * warm-up, not measured.
  */
 public final class OtlpIngestThroughput {
 
@@ -69,6 +70,7 @@ public final class OtlpIngestThroughput {
   public static void main(String[] args) throws Exception {
     long points = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path dir = Files.createTempDirectory("tidewatch-bench-otlp-");
     try (EmbeddedBroker broker = EmbeddedBroker.start(EmbeddedBroker.Settings.of(dir, 0))) {
       Topics topics = new Topics("bench.");
@@ -87,11 +89,23 @@ public final class OtlpIngestThroughput {
       }
       System.out.println(BenchEnvironment.describe());
 
-      double reference = producerPerformance(broker.bootstrapServers(), points);
-      double otlp = otlp(broker, topics, points, clients);
+      // Rounds of both, one after the other, on the same broker: the machine's speed drifts
+      // between minutes, and each round compares the two at about the same moment.
+      List<Double> ratios = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        double reference = producerPerformance(broker.bootstrapServers(), points);
+        double otlp = otlp(broker, topics, points, clients);
+        ratios.add(otlp / reference);
+        System.out.printf(
+            "round %d: ratio OTLP/HTTP datapoints/s / ProducerPerformance records/s = %.2f%n",
+            round, otlp / reference);
+      }
+      List<Double> sorted = ratios.stream().sorted().toList();
       System.out.printf(
-          "ratio OTLP/HTTP datapoints/s / ProducerPerformance records/s = %.2f%n",
-          otlp / reference);
+          "ratio, median of %d rounds = %.2f (all: %s)%n",
+          rounds,
+          sorted.get(sorted.size() / 2),
+          ratios.stream().map(r -> String.format("%.2f", r)).toList());
     }
   }
 
