@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidewatch.ingest.net.HttpBinding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -79,21 +80,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("metrics port: 0 (a free one) to 65535. Found: " + port);
     }
-    InetSocketAddress address = new InetSocketAddress(host, port);
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException(
-          "metrics host: a resolvable host name or IP address. Found: '" + host + "'");
-    }
-    HttpServer server;
-    try {
-      server = HttpServer.create(address, 0);
-    } catch (BindException e) {
-      BindException named =
-          new BindException(
-              "cannot serve " + PATH + " on " + host + ":" + port + " (" + e.getMessage() + ")");
-      named.initCause(e);
-      throw named;
-    }
+    HttpServer server = HttpBinding.bind(host, port, PATH, "");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -3,8 +3,8 @@ package io.tidewatch.ingest.otlp;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.tidewatch.ingest.net.HttpBinding;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -152,27 +152,12 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(clock, "clock");
-    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException(
-          "host: a resolvable host name or IP address. Found: '" + config.host() + "'");
-    }
-    HttpServer server;
-    try {
-      server = HttpServer.create(address, 0);
-    } catch (BindException e) {
-      BindException named =
-          new BindException(
-              "cannot listen for OTLP/HTTP on "
-                  + config.host()
-                  + ":"
-                  + config.port()
-                  + " ("
-                  + e.getMessage()
-                  + "): is another receiver running? Choose another port, or 0 for a free one");
-      named.initCause(e);
-      throw named;
-    }
+    HttpServer server =
+        HttpBinding.bind(
+            config.host(),
+            config.port(),
+            "OTLP/HTTP",
+            "is another receiver running? Choose another port, or 0 for a free one");
     SheddingExecutor workers = new SheddingExecutor(config.workerThreads(), queueCapacity);
     OtlpHttpHandler handler =
         new OtlpHttpHandler(config, new OtlpExports(config, sink, clock, registry));
