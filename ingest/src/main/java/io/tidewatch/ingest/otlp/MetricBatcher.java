@@ -1,14 +1,9 @@
 package io.tidewatch.ingest.otlp;
 
 import io.tidewatch.model.codec.MetricBatchBytes;
-import io.tidewatch.model.codec.MetricPointWriter;
-import io.tidewatch.model.metric.MetricPoint;
-import io.tidewatch.model.metric.SeriesId;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Packs the points of one export into few {@code tw.metrics} records: one batch per partition (more
@@ -26,56 +21,35 @@ final class MetricBatcher {
   /** At most this many points per record. */
   static final int MAX_POINTS = 1_000;
 
-  /** At most about this many bytes per record, well below Kafka's default 1 MiB record limit. */
-  static final int MAX_BYTES = 256 * 1024;
-
   /**
-   * What writing a point needs from its series, kept per series ({@link RecentSeries}).
-   *
-   * @param key the series key, a lone point's record key
-   * @param positiveHash murmur2 of the UTF-8 key, made positive: modulo the partition count it is
-   *     the partition Kafka's default partitioner gives the key
-   * @param seriesFields the point's encoded series fields ({@link MetricPointWriter#seriesFields})
+   * A record is closed once it holds this many bytes (so it ends at most one point above), well
+   * below Kafka's default 1 MiB record limit.
    */
-  record SeriesWire(String key, int positiveHash, byte[] seriesFields) {
-    static SeriesWire of(SeriesId series) {
-      String key = series.key();
-      return new SeriesWire(
-          key,
-          Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))),
-          MetricPointWriter.seriesFields(series));
-    }
-  }
+  static final int MAX_BYTES = 256 * 1024;
 
   private MetricBatcher() {}
 
   static List<ProducerRecord<String, byte[]>> records(
-      String topic,
-      List<MetricPoint> points,
-      int partitions,
-      RecentSeries<SeriesId, SeriesWire> wires) {
+      String topic, List<MappedPoint> points, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("topic " + topic + " has no partitions");
     }
     Pending[] open = new Pending[partitions];
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-    for (MetricPoint point : points) {
-      SeriesWire wire = wires.get(point.series(), SeriesWire::of);
-      String key = wire.key();
-      int partition = wire.positiveHash() % partitions;
-      byte[] encoded = MetricPointWriter.point(wire.seriesFields(), point);
+    for (MappedPoint point : points) {
+      EncodedSeries series = point.series();
+      int partition = series.positiveHash() % partitions;
       Pending pending = open[partition];
       if (pending != null
-          && (pending.bytes.points() >= MAX_POINTS
-              || pending.bytes.bytes() + encoded.length > MAX_BYTES)) {
+          && (pending.bytes.points() >= MAX_POINTS || pending.bytes.bytes() >= MAX_BYTES)) {
         records.add(pending.toRecord(topic, partition));
         pending = null;
       }
       if (pending == null) {
-        pending = new Pending(key);
+        pending = new Pending(series.key());
         open[partition] = pending;
       }
-      pending.bytes.add(encoded);
+      pending.bytes.add(series.fields(), point.point());
     }
     for (int partition = 0; partition < partitions; partition++) {
       if (open[partition] != null) {

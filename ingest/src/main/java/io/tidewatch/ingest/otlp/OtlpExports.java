@@ -10,8 +10,6 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.tidewatch.ingest.meter.IngestMeters;
 import io.tidewatch.ingest.meter.IngestSource;
 import io.tidewatch.model.log.LogEvent;
-import io.tidewatch.model.metric.MetricPoint;
-import io.tidewatch.model.metric.SeriesId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +54,6 @@ final class OtlpExports {
   private final OtlpMetricsMapper metricsMapper;
   private final OtlpLogsMapper logsMapper;
   private final OtlpSink sink;
-  private final RecentSeries<SeriesId, MetricBatcher.SeriesWire> wires =
-      new RecentSeries<>(RecentSeries.DEFAULT_MAX_ENTRIES);
   private final Duration ackTimeout;
   private final Clock clock;
   private final IngestMeters metricsMeters;
@@ -79,7 +75,7 @@ final class OtlpExports {
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
       throws UnavailableException {
-    MappingResult<MetricPoint> result = metricsMapper.map(request, clock.instant());
+    MappingResult<MappedPoint> result = metricsMapper.map(request, clock.instant());
     if (!result.accepted().isEmpty()) {
       String topic = sink.metricsTopic();
       publish(
@@ -87,7 +83,7 @@ final class OtlpExports {
           topic,
           () ->
               MetricBatcher.records(
-                  topic, result.accepted(), sink.metrics().partitionsFor(topic).size(), wires));
+                  topic, result.accepted(), sink.metrics().partitionsFor(topic).size()));
     }
     record(metricsMeters, result.accepted().size(), result.rejectedByReason());
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();

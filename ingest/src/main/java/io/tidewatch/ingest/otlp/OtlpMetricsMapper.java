@@ -16,7 +16,6 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.tidewatch.model.metric.Distribution;
 import io.tidewatch.model.metric.MetricPoint;
-import io.tidewatch.model.metric.SeriesId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -71,7 +70,8 @@ import java.util.function.Supplier;
  *       the resource attributes the filter drops, are part of a cumulative stream's identity.
  * </ul>
  *
- * <p>Thread-safe; its only state is the previous point of each cumulative stream.
+ * <p>Thread-safe; its state is the previous point of each cumulative stream and the series seen
+ * recently ({@link SeriesCatalog}).
  */
 final class OtlpMetricsMapper {
 
@@ -85,6 +85,7 @@ final class OtlpMetricsMapper {
 
   private final AttributeFilter resourceFilter;
   private final CumulativeStreams cumulative;
+  private final SeriesCatalog catalog = new SeriesCatalog();
 
   OtlpMetricsMapper(AttributeFilter resourceFilter) {
     this(resourceFilter, new CumulativeStreams(CumulativeStreams.DEFAULT_MAX_STREAMS));
@@ -98,14 +99,14 @@ final class OtlpMetricsMapper {
   /**
    * @param receiveTime the timestamp of points sent without one
    */
-  MappingResult<MetricPoint> map(ExportMetricsServiceRequest request, Instant receiveTime) {
+  MappingResult<MappedPoint> map(ExportMetricsServiceRequest request, Instant receiveTime) {
     Instant fallbackTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
-    List<MetricPoint> accepted = new ArrayList<>();
+    List<MappedPoint> accepted = new ArrayList<>();
     Rejections rejections = new Rejections();
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
       Resource resource = resourceMetrics.getResource();
-      String namespace = namespaceOf(resource);
-      TreeMap<String, String> resourceDimensions = resourceDimensions(resource);
+      SeriesCatalog.ResourceSeries resourceSeries =
+          catalog.resource(namespaceOf(resource), resourceDimensions(resource));
       String resourceIdentity = null;
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
@@ -114,9 +115,9 @@ final class OtlpMetricsMapper {
           }
           Series series =
               new Series(
-                  namespace,
+                  catalog,
+                  resourceSeries,
                   metric,
-                  resourceDimensions,
                   resourceIdentity == null
                       ? ""
                       : resourceIdentity + "\u0000" + scopeMetrics.getScope().getName());
@@ -150,13 +151,17 @@ final class OtlpMetricsMapper {
 
   /** The points of one metric, and where their results go. */
   private record Batch(
-      Series series, Instant fallbackTime, List<MetricPoint> accepted, Rejections rejections) {
+      Series series, Instant fallbackTime, List<MappedPoint> accepted, Rejections rejections) {
     String metricName() {
       return series.metric.getName();
     }
 
     void reject(OtlpRejectReason reason, String detail) {
       rejections.add(reason, "metric '" + metricName() + "': " + detail, 1);
+    }
+
+    void accept(MetricPoint point, EncodedSeries encoded) {
+      accepted.add(new MappedPoint(point, encoded));
     }
   }
 
@@ -179,7 +184,7 @@ final class OtlpMetricsMapper {
             OtlpRejectReason.nonFinite(value), "value " + value + " is not a finite number");
         continue;
       }
-      SeriesId series = batch.series.of(point.getAttributesList());
+      EncodedSeries series = batch.series.of(point.getAttributesList());
       if (cumulativeCounter) {
         Optional<Double> delta =
             cumulative.delta(
@@ -193,12 +198,13 @@ final class OtlpMetricsMapper {
         }
         value = delta.get();
       }
-      batch.accepted.add(
+      batch.accept(
           new MetricPoint(
-              series,
+              series.id(),
               timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
               value,
-              batch.series.metric.getUnit()));
+              batch.series.metric.getUnit()),
+          series);
     }
   }
 
@@ -283,7 +289,7 @@ final class OtlpMetricsMapper {
           OtlpRejectReason.INCONSISTENT, kind + " point is inconsistent: " + e.getMessage());
       return;
     }
-    SeriesId series = batch.series.of(attributes);
+    EncodedSeries series = batch.series.of(attributes);
     BucketCounts samples = counts;
     if (cumulativeStream) {
       Optional<C> delta =
@@ -316,7 +322,7 @@ final class OtlpMetricsMapper {
   }
 
   private static void addDistribution(
-      Batch batch, SeriesId series, long timeNanos, BucketCounts samples) {
+      Batch batch, EncodedSeries series, long timeNanos, BucketCounts samples) {
     if (samples.count() == 0) {
       return; // no samples in this period: an absent point
     }
@@ -327,12 +333,13 @@ final class OtlpMetricsMapper {
       batch.reject(OtlpRejectReason.INCONSISTENT, e.getMessage());
       return;
     }
-    batch.accepted.add(
+    batch.accept(
         MetricPoint.ofDistribution(
-            series,
+            series.id(),
             timestampOf(timeNanos, batch.fallbackTime),
             distribution,
-            batch.series.metric.getUnit()));
+            batch.series.metric.getUnit()),
+        series);
   }
 
   /** A summary's cumulative count and sum, with its quantiles as sent. */
@@ -364,7 +371,7 @@ final class OtlpMetricsMapper {
             "summary quantiles must be finite, within 0..1 and not decrease with the quantile");
         continue;
       }
-      SeriesId series = batch.series.of(point.getAttributesList());
+      EncodedSeries series = batch.series.of(point.getAttributesList());
       Optional<SummaryTotals> delta =
           cumulative.delta(
               batch.series.streamOf(series),
@@ -375,12 +382,13 @@ final class OtlpMetricsMapper {
       if (delta.isEmpty() || delta.get().count() == 0) {
         continue;
       }
-      batch.accepted.add(
+      batch.accept(
           MetricPoint.ofDistribution(
-              series,
+              series.id(),
               timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
               DistributionBuilder.ofSummary(delta.get().count(), delta.get().sum(), quantiles),
-              batch.series.metric.getUnit()));
+              batch.series.metric.getUnit()),
+          series);
     }
   }
 
@@ -469,42 +477,31 @@ final class OtlpMetricsMapper {
     return dimensions;
   }
 
-  /** The series of one metric; points without attributes share one {@link SeriesId}. */
+  /** The series of one metric's points. */
   private static final class Series {
-    private final String namespace;
+    private final SeriesCatalog catalog;
+    private final SeriesCatalog.ResourceSeries resource;
     private final Metric metric;
-    private final TreeMap<String, String> resourceDimensions;
     private final String streamPrefix;
-    private SeriesId withoutPointAttributes;
 
     Series(
-        String namespace,
+        SeriesCatalog catalog,
+        SeriesCatalog.ResourceSeries resource,
         Metric metric,
-        TreeMap<String, String> resourceDimensions,
         String streamPrefix) {
-      this.namespace = namespace;
+      this.catalog = catalog;
+      this.resource = resource;
       this.metric = metric;
-      this.resourceDimensions = resourceDimensions;
       this.streamPrefix = streamPrefix;
     }
 
     /** The identity of a cumulative stream of this metric: the series and its origin. */
-    String streamOf(SeriesId series) {
+    String streamOf(EncodedSeries series) {
       return series.key() + "\u0000" + streamPrefix;
     }
 
-    SeriesId of(List<KeyValue> attributes) {
-      if (attributes.isEmpty()) {
-        if (withoutPointAttributes == null) {
-          withoutPointAttributes = new SeriesId(namespace, metric.getName(), resourceDimensions);
-        }
-        return withoutPointAttributes;
-      }
-      TreeMap<String, String> dimensions = new TreeMap<>(resourceDimensions);
-      for (KeyValue attribute : attributes) {
-        dimensions.put(attribute.getKey(), AnyValues.toText(attribute.getValue()));
-      }
-      return new SeriesId(namespace, metric.getName(), dimensions);
+    EncodedSeries of(List<KeyValue> attributes) {
+      return catalog.series(resource, metric.getName(), attributes);
     }
   }
 

@@ -39,7 +39,22 @@ class OtlpMetricsMapperTest {
   private final OtlpMetricsMapper mapper = new OtlpMetricsMapper(AttributeFilter.defaults());
 
   private MappingResult<MetricPoint> map(ExportMetricsServiceRequest request) {
-    return mapper.map(request, RECEIVED);
+    return points(mapper.map(request, RECEIVED));
+  }
+
+  /** The mapped points, checking that each carries its own series, encoded. */
+  private static MappingResult<MetricPoint> points(MappingResult<MappedPoint> mapped) {
+    for (MappedPoint point : mapped.accepted()) {
+      EncodedSeries expected = EncodedSeries.of(point.point().series());
+      assertThat(point.series().id()).isEqualTo(expected.id());
+      assertThat(point.series().key()).isEqualTo(expected.key());
+      assertThat(point.series().positiveHash()).isEqualTo(expected.positiveHash());
+      assertThat(point.series().fields()).isEqualTo(expected.fields());
+    }
+    return new MappingResult<>(
+        mapped.accepted().stream().map(MappedPoint::point).toList(),
+        mapped.rejectedByReason(),
+        mapped.errorMessage());
   }
 
   @Test
@@ -124,15 +139,16 @@ class OtlpMetricsMapperTest {
             new AttributeFilter(AttributeFilter.DEFAULT_ALLOW, List.of("k8s.pod.*", "host.name")));
 
     MappingResult<MetricPoint> result =
-        denying.map(
-            request(
-                resource(
-                    attr("service.name", "api"),
-                    attr("host.name", "web-1"),
-                    attr("k8s.pod.name", "api-7f9c"),
-                    attr("k8s.node.name", "node-3")),
-                gauge("cpu", "1", point(SENT, 1))),
-            RECEIVED);
+        points(
+            denying.map(
+                request(
+                    resource(
+                        attr("service.name", "api"),
+                        attr("host.name", "web-1"),
+                        attr("k8s.pod.name", "api-7f9c"),
+                        attr("k8s.node.name", "node-3")),
+                    gauge("cpu", "1", point(SENT, 1))),
+                RECEIVED));
 
     assertThat(result.accepted().get(0).series().dimensions())
         .containsOnlyKeys("service.name", "k8s.node.name");

@@ -2,68 +2,75 @@ package io.tidewatch.model.codec;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.tidewatch.model.metric.MetricPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * The value of one {@code tw.metrics} record built from points encoded one at a time ({@link
- * Codecs#METRIC_POINT}): a single point as it is, several as a batch ({@code MetricPointMessage}
- * with only its {@code batch} field), the bytes {@link Codecs#METRIC_BATCH} writes for the same
- * points. A writer that encodes each point as soon as it has it reads the point's data while it is
- * still in the CPU's cache, instead of walking every point again when the record is serialized.
+ * The value of one {@code tw.metrics} record, written point by point: a single point as it is,
+ * several as a batch ({@code MetricPointMessage} with only its {@code batch} field), the bytes
+ * {@link Codecs#METRIC_BATCH} writes for the same points. Each point is encoded straight into the
+ * record's buffer as soon as the writer has it, while its data is still in the CPU's cache, without
+ * a byte array of its own.
  */
 public final class MetricBatchBytes {
 
   private static final int BATCH = 8;
+  private static final int BATCH_TAG_SIZE = CodedOutputStream.computeTagSize(BATCH);
+  private static final int INITIAL_CAPACITY = 4 * 1024;
 
-  private final List<byte[]> points = new ArrayList<>();
-  private int bytes;
+  private byte[] buffer = new byte[INITIAL_CAPACITY];
+  private int size;
+  private int points;
+  private int firstPointStart;
 
-  /** Adds one point, encoded by {@code Codecs.METRIC_POINT.encode}. */
-  public void add(byte[] encodedPoint) {
-    points.add(encodedPoint);
-    bytes += framed(encodedPoint.length);
+  /**
+   * Adds one point.
+   *
+   * @param seriesFields the point's series, encoded: {@link MetricPointWriter#seriesFields} of
+   *     {@code point.series()}
+   */
+  public void add(byte[] seriesFields, MetricPoint point) {
+    int length = MetricPointWriter.pointSize(seriesFields, point);
+    int framed = BATCH_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+    if (size + framed > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(size + framed, buffer.length * 2));
+    }
+    CodedOutputStream out = CodedOutputStream.newInstance(buffer, size, framed);
+    try {
+      out.writeTag(BATCH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(length);
+      MetricPointWriter.writePoint(out, seriesFields, point);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException("miscounted the size of a metric point", e);
+    }
+    if (points == 0) {
+      firstPointStart = size + framed - length;
+    }
+    size += framed;
+    points++;
   }
 
   public int points() {
-    return points.size();
+    return points;
   }
 
   /** The size of the record value as a batch so far. */
   public int bytes() {
-    return bytes;
+    return size;
   }
 
   /**
    * @throws IllegalStateException when no point was added
    */
   public byte[] toRecordValue() {
-    if (points.isEmpty()) {
+    if (points == 0) {
       throw new IllegalStateException("a metric record holds at least one point");
     }
-    if (points.size() == 1) {
-      return points.get(0);
-    }
-    byte[] value = new byte[bytes];
-    CodedOutputStream out = CodedOutputStream.newInstance(value);
-    try {
-      for (byte[] point : points) {
-        out.writeTag(BATCH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(point.length);
-        out.writeRawBytes(point);
-      }
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("miscounted the size of a metric batch", e);
-    }
-    return value;
-  }
-
-  private static int framed(int length) {
-    return CodedOutputStream.computeTagSize(BATCH)
-        + CodedOutputStream.computeUInt32SizeNoTag(length)
-        + length;
+    return points == 1
+        ? Arrays.copyOfRange(buffer, firstPointStart, size)
+        : Arrays.copyOf(buffer, size);
   }
 }

@@ -21,7 +21,7 @@ final class MetricBatchCodec extends ProtobufCodec<MetricBatch, MetricPointMessa
   public byte[] encode(MetricBatch batch) {
     MetricBatchBytes bytes = new MetricBatchBytes();
     for (MetricPoint point : batch.points()) {
-      bytes.add(MetricPointWriter.point(point));
+      bytes.add(MetricPointWriter.seriesFields(point.series()), point);
     }
     return bytes.toRecordValue();
   }

@@ -78,19 +78,28 @@ public final class MetricPointWriter {
    * One point as a single-point record, its series fields given ({@link #seriesFields} of {@code
    * point.series()}): the bytes {@code Codecs.METRIC_POINT} writes for the point.
    */
-  public static byte[] point(byte[] seriesFields, MetricPoint point) {
-    byte[] bytes = new byte[seriesFields.length + sampleSize(point)];
-    System.arraycopy(seriesFields, 0, bytes, 0, seriesFields.length);
-    CodedOutputStream out =
-        CodedOutputStream.newInstance(
-            bytes, seriesFields.length, bytes.length - seriesFields.length);
+  static byte[] point(byte[] seriesFields, MetricPoint point) {
+    byte[] bytes = new byte[pointSize(seriesFields, point)];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {
-      writeSample(out, point);
+      writePoint(out, seriesFields, point);
       out.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException("miscounted the size of a metric point", e);
     }
     return bytes;
+  }
+
+  /** The size of {@link #point}'s bytes, without making them. */
+  static int pointSize(byte[] seriesFields, MetricPoint point) {
+    return seriesFields.length + sampleSize(point);
+  }
+
+  /** Writes {@link #point}'s bytes, {@link #pointSize} of them, where {@code out} is. */
+  static void writePoint(CodedOutputStream out, byte[] seriesFields, MetricPoint point)
+      throws IOException {
+    out.writeRawBytes(seriesFields);
+    writeSample(out, point);
   }
 
   /** The size of the fields after the series: timestamp, value, unit, statistics. */
