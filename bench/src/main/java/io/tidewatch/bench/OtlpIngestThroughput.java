@@ -18,9 +18,6 @@ import io.tidewatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +53,16 @@ import org.apache.kafka.tools.ProducerPerformance;
  * settings as the receiver's (acks=all, idempotence, lz4, linger.ms=0, batch.size=256 KiB) and a
  * topic with as many partitions as {@code tw.metrics}.
  *
+ * <p>The clients are {@link KeepAliveHttpClient}s: one keep-alive connection each, requests built
+ * in advance, so that the machine's CPU goes to the receiver and the broker, as the tool's own
+ * record generator costs it little. Both sides report the process's CPU time per item and the JIT
+ * compilation time during their run.
+ *
  * <p>Usage: {@code bench/run OtlpIngestThroughput [points] [clients] [rounds]}; default 2,000,000
- * points (and as many ProducerPerformance records), 8 clients, 3 rounds of both, each round one
- * after the other; the median round's ratio is the result. A tenth of the points go first as
- * warm-up, not measured.
+ * points (and as many ProducerPerformance records), 8 clients, 7 rounds of both, each round one
+ * after the other; the median round's ratio is the result. Both sides get faster for several rounds
+ * as the JIT compiles the broker's, the producer's and the receiver's code. A tenth of the points
+ * go first as warm-up, not measured.
  */
 public final class OtlpIngestThroughput {
 
@@ -70,7 +73,7 @@ public final class OtlpIngestThroughput {
   public static void main(String[] args) throws Exception {
     long points = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     Path dir = Files.createTempDirectory("tidewatch-bench-otlp-");
     try (EmbeddedBroker broker = EmbeddedBroker.start(EmbeddedBroker.Settings.of(dir, 0))) {
       Topics topics = new Topics("bench.");
@@ -143,11 +146,13 @@ public final class OtlpIngestThroughput {
     PrintStream console = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    ProcessUsage before = ProcessUsage.now();
     try {
       ProducerPerformance.main(args.toArray(String[]::new));
     } finally {
       System.setOut(console);
     }
+    ProcessUsage used = ProcessUsage.now().minus(before);
     String output = captured.toString(StandardCharsets.UTF_8);
     String[] lines = output.strip().split("\n");
     String summary = lines[lines.length - 1];
@@ -157,8 +162,8 @@ public final class OtlpIngestThroughput {
     }
     double recordsPerSecond = Double.parseDouble(rate.group(1));
     System.out.printf(
-        "ProducerPerformance (100-byte records, %,d records): %,.0f records/s — %s%n",
-        records, recordsPerSecond, summary.strip());
+        "ProducerPerformance (100-byte records, %,d records): %,.0f records/s, %s — %s%n",
+        records, recordsPerSecond, used.describe(records, "record"), summary.strip());
     return recordsPerSecond;
   }
 
@@ -186,12 +191,21 @@ public final class OtlpIngestThroughput {
                 OtlpReceiverConfig.defaults().withPort(0).withWorkerThreads(clients),
                 producer,
                 topics.metrics().name())) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      send(http, receiver.endpoint(), bodies, warmUp);
+      byte[][][] requestsByClient = new byte[clients][BODIES_PER_CLIENT][];
+      for (int client = 0; client < clients; client++) {
+        for (int i = 0; i < BODIES_PER_CLIENT; i++) {
+          requestsByClient[client][i] =
+              KeepAliveHttpClient.post(
+                  receiver.endpoint(), "application/x-protobuf", bodies[client][i]);
+        }
+      }
+      send(receiver.endpoint(), requestsByClient, warmUp);
       Map<TopicPartition, Long> before = endOffsets(broker, topics);
       long start = System.nanoTime();
-      long accepted = send(http, receiver.endpoint(), bodies, requests);
+      ProcessUsage usageBefore = ProcessUsage.now();
+      long accepted = send(receiver.endpoint(), requestsByClient, requests);
       double seconds = (System.nanoTime() - start) / 1e9;
+      ProcessUsage used = ProcessUsage.now().minus(usageBefore);
       long[] written = writtenSince(broker, topics, before);
       if (written[1] != accepted) {
         throw new IllegalStateException(
@@ -199,11 +213,12 @@ public final class OtlpIngestThroughput {
       }
       double rate = accepted / seconds;
       System.out.printf(
-          "OTLP/HTTP (%d clients, %,d points per request, protobuf): %,.0f datapoints/s"
+          "OTLP/HTTP (%d clients, %,d points per request, protobuf): %,.0f datapoints/s, %s"
               + " (%,d points in %.1f s, all on %s in %,d records: %.0f points per record)%n",
           clients,
           POINTS_PER_REQUEST,
           rate,
+          used.describe(accepted, "point"),
           accepted,
           seconds,
           topics.metrics().name(),
@@ -213,41 +228,39 @@ public final class OtlpIngestThroughput {
     }
   }
 
-  /** Sends {@code requests} requests over the clients; returns the points accepted. */
-  private static long send(HttpClient http, URI endpoint, byte[][][] bodies, long requests)
+  /**
+   * Sends {@code requests} requests over the clients, each with its own keep-alive connection;
+   * returns the points accepted.
+   */
+  private static long send(URI endpoint, byte[][][] requestsByClient, long requests)
       throws Exception {
-    int clients = bodies.length;
+    int clients = requestsByClient.length;
     AtomicLong next = new AtomicLong();
     AtomicLong accepted = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       List<Future<?>> running = new ArrayList<>();
       for (int client = 0; client < clients; client++) {
-        byte[][] mine = bodies[client];
+        byte[][] mine = requestsByClient[client];
         running.add(
             pool.submit(
                 () -> {
-                  long n;
-                  while ((n = next.getAndIncrement()) < requests) {
-                    HttpResponse<byte[]> response =
-                        http.send(
-                            HttpRequest.newBuilder(endpoint)
-                                .header("Content-Type", "application/x-protobuf")
-                                .POST(
-                                    HttpRequest.BodyPublishers.ofByteArray(
-                                        mine[(int) (n % mine.length)]))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    if (response.statusCode() != 200
-                        || ExportMetricsServiceResponse.parseFrom(response.body())
-                            .hasPartialSuccess()) {
-                      throw new IllegalStateException(
-                          "request answered "
-                              + response.statusCode()
-                              + ": "
-                              + new String(response.body(), StandardCharsets.UTF_8));
+                  try (KeepAliveHttpClient http = new KeepAliveHttpClient(endpoint)) {
+                    long n;
+                    while ((n = next.getAndIncrement()) < requests) {
+                      KeepAliveHttpClient.Response response =
+                          http.send(mine[(int) (n % mine.length)]);
+                      if (response.status() != 200
+                          || ExportMetricsServiceResponse.parseFrom(response.body())
+                              .hasPartialSuccess()) {
+                        throw new IllegalStateException(
+                            "request answered "
+                                + response.status()
+                                + ": "
+                                + new String(response.body(), StandardCharsets.UTF_8));
+                      }
+                      accepted.addAndGet(POINTS_PER_REQUEST);
                     }
-                    accepted.addAndGet(POINTS_PER_REQUEST);
                   }
                   return null;
                 }));
@@ -296,6 +309,10 @@ public final class OtlpIngestThroughput {
         .build();
   }
 
+  /**
+   * CPU time of this whole process (broker, clients and receiver or tool alike): per point, it
+   * varies less than the rate on a shared machine.
+   */
   private static Map<TopicPartition, Long> endOffsets(EmbeddedBroker broker, Topics topics) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
