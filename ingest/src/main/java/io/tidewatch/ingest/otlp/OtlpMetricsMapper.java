@@ -143,6 +143,7 @@ final class OtlpMetricsMapper {
               // a metric without data carries no points: nothing to accept or reject
             }
           }
+          series.finish();
         }
       }
     }
@@ -477,10 +478,9 @@ final class OtlpMetricsMapper {
     return dimensions;
   }
 
-  /** The series of one metric's points. */
+  /** The series of one metric's points, asked for in the order of the points. */
   private static final class Series {
-    private final SeriesCatalog catalog;
-    private final SeriesCatalog.ResourceSeries resource;
+    private final SeriesCatalog.MetricSeries points;
     private final Metric metric;
     private final String streamPrefix;
 
@@ -489,8 +489,7 @@ final class OtlpMetricsMapper {
         SeriesCatalog.ResourceSeries resource,
         Metric metric,
         String streamPrefix) {
-      this.catalog = catalog;
-      this.resource = resource;
+      this.points = catalog.metric(resource, metric.getName());
       this.metric = metric;
       this.streamPrefix = streamPrefix;
     }
@@ -500,8 +499,13 @@ final class OtlpMetricsMapper {
       return series.key() + "\u0000" + streamPrefix;
     }
 
+    /** The series of the metric's next point. */
     EncodedSeries of(List<KeyValue> attributes) {
-      return catalog.series(resource, metric.getName(), attributes);
+      return points.next(attributes);
+    }
+
+    void finish() {
+      points.finish();
     }
   }
 

@@ -31,13 +31,27 @@ final class RecentSeries<K, V> {
   V get(K key, Function<K, V> compute) {
     V value = entries.get(key);
     if (value == null) {
-      if (entries.size() >= maxEntries) {
-        entries.clear();
-      }
       value = compute.apply(key);
-      entries.put(key, value);
+      put(key, value);
     }
     return value;
+  }
+
+  /** The value kept for {@code key}, or null. */
+  V get(K key) {
+    return entries.get(key);
+  }
+
+  /** Keeps {@code value} for {@code key}, replacing what was kept. */
+  void put(K key, V value) {
+    if (entries.size() >= maxEntries && !entries.containsKey(key)) {
+      entries.clear();
+    }
+    entries.put(key, value);
+  }
+
+  void remove(K key) {
+    entries.remove(key);
   }
 
   int size() {

@@ -2,6 +2,7 @@ package io.tidewatch.ingest.otlp;
 
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tidewatch.model.metric.SeriesId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,13 @@ import java.util.TreeMap;
  *
  * <p>A series spelled two ways (attributes in another order, say) has two entries with equal ids:
  * the spelling only finds the series, it never decides it.
+ *
+ * <p>Exporters also send a metric's points in the same order every time. So for each metric it
+ * keeps the spellings of its points in the order last seen, in one array, and their series ({@link
+ * MetricSeries}): a point is then checked against the next spelling in that array, which the CPU
+ * reads ahead, rather than looked up in a table of all series, where each step is a likely cache
+ * miss (the table outgrows the CPU's caches, shared with the broker and the HTTP server). A point
+ * that does not match takes the table, and the metric's order is kept anew.
  *
  * <p>Bounded: it remembers at most {@link RecentSeries#DEFAULT_MAX_ENTRIES} spellings and as many
  * resources, and starts over when full (see {@link RecentSeries}). Thread-safe.
@@ -46,6 +54,40 @@ final class SeriesCatalog {
       h = mix(h, text.hashCode());
     }
     return fold(h);
+  }
+
+  /** {@code lead} (when not null) and the parts, each after its length (two chars). */
+  private static char[] join(String lead, String[] parts) {
+    int length = lead == null ? 0 : lead.length() + 2;
+    for (String part : parts) {
+      length += part.length() + 2;
+    }
+    char[] text = new char[length];
+    int at = lead == null ? 0 : append(text, 0, lead);
+    for (String part : parts) {
+      at = append(text, at, part);
+    }
+    return text;
+  }
+
+  private static int append(char[] text, int at, String part) {
+    text[at] = (char) (part.length() >>> 16);
+    text[at + 1] = (char) part.length();
+    part.getChars(0, part.length(), text, at + 2);
+    return at + 2 + part.length();
+  }
+
+  private static String[] texts(List<KeyValue> attributes) {
+    if (attributes.isEmpty()) {
+      return NO_ATTRIBUTES;
+    }
+    String[] texts = new String[attributes.size() * 2];
+    int i = 0;
+    for (KeyValue attribute : attributes) {
+      texts[i++] = attribute.getKey();
+      texts[i++] = AnyValues.toText(attribute.getValue());
+    }
+    return texts;
   }
 
   private static int fold(long h) {
@@ -104,28 +146,8 @@ final class SeriesCatalog {
       this.resource = resource;
       this.name = name;
       this.attributes = attributes;
-      this.text = text(name, attributes);
+      this.text = join(name, attributes);
       this.hash = spellingHash(resource, name, attributes);
-    }
-
-    private static char[] text(String name, String[] attributes) {
-      int length = name.length() + 2;
-      for (String part : attributes) {
-        length += part.length() + 2;
-      }
-      char[] text = new char[length];
-      int at = append(text, 0, name);
-      for (String part : attributes) {
-        at = append(text, at, part);
-      }
-      return text;
-    }
-
-    private static int append(char[] text, int at, String part) {
-      text[at] = (char) (part.length() >>> 16);
-      text[at + 1] = (char) part.length();
-      part.getChars(0, part.length(), text, at + 2);
-      return at + 2 + part.length();
     }
 
     @Override
@@ -151,8 +173,18 @@ final class SeriesCatalog {
     }
   }
 
+  /**
+   * A metric with more points than this in one export is not kept in order: with {@link
+   * #MAX_ORDERS}, the orders take at most a few tens of MiB.
+   */
+  static final int MAX_POINTS_PER_ORDER = 128;
+
+  /** At most this many metrics' orders are kept. */
+  static final int MAX_ORDERS = 4_096;
+
   private final RecentSeries<ResourceSeries, ResourceSeries> resources;
   private final RecentSeries<Spelling, EncodedSeries> series;
+  private final RecentSeries<MetricKey, PointOrder> metricOrders;
 
   SeriesCatalog() {
     this(RecentSeries.DEFAULT_MAX_ENTRIES);
@@ -161,6 +193,7 @@ final class SeriesCatalog {
   SeriesCatalog(int maxEntries) {
     this.resources = new RecentSeries<>(maxEntries);
     this.series = new RecentSeries<>(maxEntries);
+    this.metricOrders = new RecentSeries<>(Math.min(maxEntries, MAX_ORDERS));
   }
 
   /** The one instance kept for this resource's namespace and dimensions. */
@@ -179,20 +212,95 @@ final class SeriesCatalog {
    * AnyValues}.
    */
   EncodedSeries series(ResourceSeries resource, String name, List<KeyValue> attributes) {
-    String[] texts = NO_ATTRIBUTES;
-    if (!attributes.isEmpty()) {
-      texts = new String[attributes.size() * 2];
-      int i = 0;
-      for (KeyValue attribute : attributes) {
-        texts[i++] = attribute.getKey();
-        texts[i++] = AnyValues.toText(attribute.getValue());
-      }
-    }
+    return series(resource, name, texts(attributes));
+  }
+
+  private EncodedSeries series(ResourceSeries resource, String name, String[] texts) {
     return series.get(
         new Spelling(resource, name, texts), spelling -> EncodedSeries.of(spelling.toSeriesId()));
   }
 
+  /**
+   * The series of metric {@code name}'s points from this resource in one export: ask {@link
+   * MetricSeries#next} for each point in order, then {@link MetricSeries#finish}.
+   */
+  MetricSeries metric(ResourceSeries resource, String name) {
+    MetricKey key = new MetricKey(resource, name);
+    return new MetricSeries(key, metricOrders.get(key));
+  }
+
   int size() {
     return series.size();
+  }
+
+  /** A metric of a resource. */
+  private record MetricKey(ResourceSeries resource, String name) {}
+
+  /**
+   * The points of a metric in the order an export sent them: point {@code i}'s spelling is {@code
+   * text[starts[i]..starts[i + 1])}, its series {@code series[i]}.
+   */
+  private record PointOrder(char[] text, int[] starts, EncodedSeries[] series) {
+    int points() {
+      return series.length;
+    }
+
+    boolean matches(int point, char[] spelling) {
+      return point < series.length
+          && Arrays.equals(text, starts[point], starts[point + 1], spelling, 0, spelling.length);
+    }
+  }
+
+  /** Finds the series of one metric's points in one export; not thread-safe. */
+  final class MetricSeries {
+    private final MetricKey key;
+    private final PointOrder known;
+    private final List<char[]> spellings = new ArrayList<>();
+    private final List<EncodedSeries> found = new ArrayList<>();
+    private boolean changed;
+
+    private MetricSeries(MetricKey key, PointOrder known) {
+      this.key = key;
+      this.known = known;
+      this.changed = known == null;
+    }
+
+    /** The series of the metric's next point. */
+    EncodedSeries next(List<KeyValue> attributes) {
+      String[] texts = texts(attributes);
+      char[] spelling = join(null, texts);
+      int point = found.size();
+      EncodedSeries series;
+      if (!changed && known.matches(point, spelling)) {
+        series = known.series()[point];
+      } else {
+        changed = true;
+        series = series(key.resource(), key.name(), texts);
+      }
+      spellings.add(spelling);
+      found.add(series);
+      return series;
+    }
+
+    /** Keeps the order of this export's points when it differs from the one known. */
+    void finish() {
+      if (!changed && found.size() == known.points()) {
+        return;
+      }
+      if (found.isEmpty() || found.size() > MAX_POINTS_PER_ORDER) {
+        metricOrders.remove(key);
+        return;
+      }
+      int[] starts = new int[found.size() + 1];
+      for (int i = 0; i < found.size(); i++) {
+        starts[i + 1] = starts[i] + spellings.get(i).length;
+      }
+      char[] text = new char[starts[found.size()]];
+      for (int i = 0; i < found.size(); i++) {
+        char[] spelling = spellings.get(i);
+        System.arraycopy(spelling, 0, text, starts[i], spelling.length);
+      }
+      metricOrders.put(key, new PointOrder(text, starts, found.toArray(EncodedSeries[]::new)));
+    }
   }
 }

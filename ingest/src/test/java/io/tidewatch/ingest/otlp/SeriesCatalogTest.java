@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tidewatch.model.metric.SeriesId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,5 +138,64 @@ class SeriesCatalogTest {
     }
 
     assertThat(hashes).hasSizeGreaterThan(7_990);
+  }
+
+  /** Maps one export's points of metric cpu, each with attribute cpu=value, through the catalog. */
+  private List<EncodedSeries> export(SeriesCatalog.ResourceSeries resource, String... cpus) {
+    SeriesCatalog.MetricSeries points = catalog.metric(resource, "cpu");
+    List<EncodedSeries> found = new ArrayList<>();
+    for (String cpu : cpus) {
+      found.add(points.next(List.of(attr("cpu", cpu))));
+    }
+    points.finish();
+    return found;
+  }
+
+  private static List<String> cpus(List<EncodedSeries> series) {
+    return series.stream().map(s -> s.id().dimensions().get("cpu")).toList();
+  }
+
+  @Test
+  void shouldFindEachPointsSeriesWhetherTheOrderIsKeptOrChanges() {
+    SeriesCatalog.ResourceSeries resource = resource("shop", Map.of("host.name", "web-1"));
+
+    List<EncodedSeries> first = export(resource, "0", "1", "2");
+    List<EncodedSeries> same = export(resource, "0", "1", "2");
+    List<EncodedSeries> reordered = export(resource, "2", "0", "1");
+    List<EncodedSeries> fewer = export(resource, "2");
+    List<EncodedSeries> more = export(resource, "2", "0", "1", "3");
+    List<EncodedSeries> changedValue = export(resource, "2", "9", "1", "3");
+
+    assertThat(cpus(first)).containsExactly("0", "1", "2");
+    assertThat(same).containsExactlyElementsOf(first);
+    assertThat(cpus(reordered)).containsExactly("2", "0", "1");
+    assertThat(reordered).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(cpus(fewer)).containsExactly("2");
+    assertThat(cpus(more)).containsExactly("2", "0", "1", "3");
+    assertThat(cpus(changedValue)).containsExactly("2", "9", "1", "3");
+    assertThat(catalog.size()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldKeepMetricsOfDifferentResourcesApart() {
+    List<EncodedSeries> web1 = export(resource("shop", Map.of("host.name", "web-1")), "0");
+    List<EncodedSeries> web2 = export(resource("shop", Map.of("host.name", "web-2")), "0");
+
+    assertThat(web1.get(0).id().dimensions()).containsEntry("host.name", "web-1");
+    assertThat(web2.get(0).id().dimensions()).containsEntry("host.name", "web-2");
+  }
+
+  @Test
+  void shouldStillAnswerRightForAMetricWithMorePointsThanAnOrderKeeps() {
+    SeriesCatalog.ResourceSeries resource = resource("shop", Map.of());
+    String[] many = new String[SeriesCatalog.MAX_POINTS_PER_ORDER + 5];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = Integer.toString(i);
+    }
+
+    export(resource, many);
+    List<EncodedSeries> again = export(resource, many);
+
+    assertThat(cpus(again)).containsExactly(many);
   }
 }
