@@ -21,7 +21,8 @@ public final class MetricBatchBytes {
   private static final int INITIAL_CAPACITY = 4 * 1024;
 
   private byte[] buffer = new byte[INITIAL_CAPACITY];
-  private int size;
+  private CodedOutputStream out = CodedOutputStream.newInstance(buffer);
+  private int outStart; // where out began writing in buffer
   private int points;
   private int firstPointStart;
 
@@ -34,22 +35,25 @@ public final class MetricBatchBytes {
   public void add(byte[] seriesFields, MetricPoint point) {
     int length = MetricPointWriter.pointSize(seriesFields, point);
     int framed = BATCH_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+    int size = bytes();
     if (size + framed > buffer.length) {
       buffer = Arrays.copyOf(buffer, Math.max(size + framed, buffer.length * 2));
+      out = CodedOutputStream.newInstance(buffer, size, buffer.length - size);
+      outStart = size;
     }
-    CodedOutputStream out = CodedOutputStream.newInstance(buffer, size, framed);
     try {
       out.writeTag(BATCH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       out.writeUInt32NoTag(length);
       MetricPointWriter.writePoint(out, seriesFields, point);
-      out.checkNoSpaceLeft();
     } catch (IOException e) {
-      throw new UncheckedIOException("miscounted the size of a metric point", e);
+      throw new UncheckedIOException("could not encode a metric point", e);
+    }
+    if (bytes() != size + framed) {
+      throw new IllegalStateException("miscounted the size of a metric point");
     }
     if (points == 0) {
       firstPointStart = size + framed - length;
     }
-    size += framed;
     points++;
   }
 
@@ -59,7 +63,7 @@ public final class MetricBatchBytes {
 
   /** The size of the record value as a batch so far. */
   public int bytes() {
-    return size;
+    return outStart + out.getTotalBytesWritten();
   }
 
   /**
@@ -70,7 +74,7 @@ public final class MetricBatchBytes {
       throw new IllegalStateException("a metric record holds at least one point");
     }
     return points == 1
-        ? Arrays.copyOfRange(buffer, firstPointStart, size)
-        : Arrays.copyOf(buffer, size);
+        ? Arrays.copyOfRange(buffer, firstPointStart, bytes())
+        : Arrays.copyOf(buffer, bytes());
   }
 }
