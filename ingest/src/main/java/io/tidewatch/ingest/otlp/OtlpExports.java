@@ -1,5 +1,6 @@
 package io.tidewatch.ingest.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -75,7 +76,22 @@ final class OtlpExports {
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
       throws UnavailableException {
-    MappingResult<MappedPoint> result = metricsMapper.map(request, clock.instant());
+    return publishMetrics(metricsMapper.map(request, clock.instant()));
+  }
+
+  /**
+   * Maps and writes a protobuf export request read from its bytes ({@link
+   * OtlpMetricsMapper#map(byte[], Instant)}).
+   *
+   * @throws InvalidProtocolBufferException when the body is not an export request
+   */
+  ExportMetricsServiceResponse metrics(byte[] protobuf)
+      throws InvalidProtocolBufferException, UnavailableException {
+    return publishMetrics(metricsMapper.map(protobuf, clock.instant()));
+  }
+
+  private ExportMetricsServiceResponse publishMetrics(MappingResult<MappedPoint> result)
+      throws UnavailableException {
     if (!result.accepted().isEmpty()) {
       String topic = sink.metricsTopic();
       publish(

@@ -1,5 +1,6 @@
 package io.tidewatch.ingest.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -100,61 +101,151 @@ final class OtlpMetricsMapper {
    * @param receiveTime the timestamp of points sent without one
    */
   MappingResult<MappedPoint> map(ExportMetricsServiceRequest request, Instant receiveTime) {
-    Instant fallbackTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
-    List<MappedPoint> accepted = new ArrayList<>();
-    Rejections rejections = new Rejections();
+    Export export = new Export(receiveTime);
     for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
-      Resource resource = resourceMetrics.getResource();
-      SeriesCatalog.ResourceSeries resourceSeries =
-          catalog.resource(namespaceOf(resource), resourceDimensions(resource));
-      String resourceIdentity = null;
+      ResourceContext resource = new ResourceContext(resourceMetrics.getResource());
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          if (needsStreamIdentity(metric) && resourceIdentity == null) {
-            resourceIdentity = identityOf(resource);
-          }
-          Series series =
-              new Series(
-                  catalog,
-                  resourceSeries,
-                  metric,
-                  resourceIdentity == null
-                      ? ""
-                      : resourceIdentity + "\u0000" + scopeMetrics.getScope().getName());
-          Batch batch = new Batch(series, fallbackTime, accepted, rejections);
-          if (metric.getName().isEmpty()) {
-            rejections.add(OtlpRejectReason.NO_NAME, "a metric without a name", pointCount(metric));
-            continue;
-          }
-          switch (metric.getDataCase()) {
-            case GAUGE -> mapNumbers(batch, metric.getGauge().getDataPointsList(), false);
-            case SUM ->
-                mapNumbers(
-                    batch,
-                    metric.getSum().getDataPointsList(),
-                    metric.getSum().getIsMonotonic()
-                        && metric.getSum().getAggregationTemporality()
-                            == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
-            case HISTOGRAM -> mapHistograms(batch, metric.getHistogram());
-            case EXPONENTIAL_HISTOGRAM ->
-                mapExponentialHistograms(batch, metric.getExponentialHistogram());
-            case SUMMARY -> mapSummaries(batch, metric.getSummary().getDataPointsList());
-            default -> {
-              // a metric without data carries no points: nothing to accept or reject
-            }
-          }
-          series.finish();
+          mapMetric(export, resource, scopeMetrics.getScope().getName(), metric);
         }
       }
     }
-    return new MappingResult<>(accepted, rejections.byReason(), rejections.message());
+    return export.result();
+  }
+
+  /**
+   * Maps a protobuf export request from its bytes, as {@link #map(ExportMetricsServiceRequest,
+   * Instant)} maps it parsed, with gauges' and sums' points read without message objects ({@link
+   * OtlpMetricsWire}).
+   *
+   * @throws InvalidProtocolBufferException when the body is not an export request; the message is
+   *     the generated parser's
+   */
+  MappingResult<MappedPoint> map(byte[] protobuf, Instant receiveTime)
+      throws InvalidProtocolBufferException {
+    Export export = new Export(receiveTime);
+    try {
+      for (OtlpMetricsWire.ResourceExport resourceExport : OtlpMetricsWire.resources(protobuf)) {
+        ResourceContext resource = new ResourceContext(resourceExport.resource());
+        for (OtlpMetricsWire.ScopeExport scope : resourceExport.scopes()) {
+          String scopeName = scope.scope().getName();
+          for (OtlpMetricsWire.MetricBytes metric : scope.metrics()) {
+            OtlpMetricsWire.NumberMetric numbers = metric.number();
+            if (numbers == null) {
+              mapMetric(export, resource, scopeName, metric.parse());
+            } else {
+              mapNumberMetric(export, resource, scopeName, numbers);
+            }
+          }
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      // The generated parser decides, and names the problem; mapping a point again is harmless
+      // (a cumulative point seen again yields the same delta).
+      return map(ExportMetricsServiceRequest.parseFrom(protobuf), receiveTime);
+    }
+    return export.result();
+  }
+
+  /** What one export request is becoming. */
+  private static final class Export {
+    private final Instant fallbackTime;
+    private final List<MappedPoint> accepted = new ArrayList<>();
+    private final Rejections rejections = new Rejections();
+
+    Export(Instant receiveTime) {
+      this.fallbackTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    MappingResult<MappedPoint> result() {
+      return new MappingResult<>(accepted, rejections.byReason(), rejections.message());
+    }
+  }
+
+  /** A resource of the request: its part of each series, and its identity once needed. */
+  private final class ResourceContext {
+    private final Resource resource;
+    private final SeriesCatalog.ResourceSeries series;
+    private String identity;
+
+    ResourceContext(Resource resource) {
+      this.resource = resource;
+      this.series = catalog.resource(namespaceOf(resource), resourceDimensions(resource));
+    }
+
+    /** Where a cumulative stream of this resource and scope comes from. */
+    String streamPrefix(String scopeName) {
+      if (identity == null) {
+        identity = identityOf(resource);
+      }
+      return identity + "\u0000" + scopeName;
+    }
+  }
+
+  private void mapMetric(Export export, ResourceContext resource, String scopeName, Metric metric) {
+    Series series =
+        new Series(
+            catalog,
+            resource.series,
+            metric.getName(),
+            metric.getUnit(),
+            needsStreamIdentity(metric) ? resource.streamPrefix(scopeName) : "");
+    Batch batch = new Batch(series, export.fallbackTime, export.accepted, export.rejections);
+    if (metric.getName().isEmpty()) {
+      export.rejections.add(
+          OtlpRejectReason.NO_NAME, "a metric without a name", pointCount(metric));
+      return;
+    }
+    switch (metric.getDataCase()) {
+      case GAUGE -> mapNumbers(batch, metric.getGauge().getDataPointsList(), false);
+      case SUM ->
+          mapNumbers(
+              batch,
+              metric.getSum().getDataPointsList(),
+              metric.getSum().getIsMonotonic()
+                  && metric.getSum().getAggregationTemporality()
+                      == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+      case HISTOGRAM -> mapHistograms(batch, metric.getHistogram());
+      case EXPONENTIAL_HISTOGRAM ->
+          mapExponentialHistograms(batch, metric.getExponentialHistogram());
+      case SUMMARY -> mapSummaries(batch, metric.getSummary().getDataPointsList());
+      default -> {
+        // a metric without data carries no points: nothing to accept or reject
+      }
+    }
+    series.finish();
+  }
+
+  private void mapNumberMetric(
+      Export export,
+      ResourceContext resource,
+      String scopeName,
+      OtlpMetricsWire.NumberMetric metric) {
+    Series series =
+        new Series(
+            catalog,
+            resource.series,
+            metric.name(),
+            metric.unit(),
+            metric.cumulativeStream() ? resource.streamPrefix(scopeName) : "");
+    Batch batch = new Batch(series, export.fallbackTime, export.accepted, export.rejections);
+    if (metric.name().isEmpty()) {
+      export.rejections.add(
+          OtlpRejectReason.NO_NAME, "a metric without a name", metric.points().size());
+      return;
+    }
+    boolean cumulativeCounter = metric.cumulativeCounter();
+    for (OtlpMetricsWire.NumberPoint point : metric.points()) {
+      mapNumber(batch, point, cumulativeCounter);
+    }
+    series.finish();
   }
 
   /** The points of one metric, and where their results go. */
   private record Batch(
       Series series, Instant fallbackTime, List<MappedPoint> accepted, Rejections rejections) {
     String metricName() {
-      return series.metric.getName();
+      return series.name;
     }
 
     void reject(OtlpRejectReason reason, String detail) {
@@ -168,45 +259,49 @@ final class OtlpMetricsMapper {
 
   private void mapNumbers(Batch batch, List<NumberDataPoint> points, boolean cumulativeCounter) {
     for (NumberDataPoint point : points) {
-      if ((point.getFlags() & NO_RECORDED_VALUE) != 0) {
-        continue;
-      }
-      double value;
-      switch (point.getValueCase()) {
-        case AS_DOUBLE -> value = point.getAsDouble();
-        case AS_INT -> value = point.getAsInt();
-        default -> {
-          batch.reject(OtlpRejectReason.NO_VALUE, "data point without a value");
-          continue;
-        }
-      }
-      if (!Double.isFinite(value)) {
-        batch.reject(
-            OtlpRejectReason.nonFinite(value), "value " + value + " is not a finite number");
-        continue;
-      }
-      EncodedSeries series = batch.series.of(point.getAttributesList());
-      if (cumulativeCounter) {
-        Optional<Double> delta =
-            cumulative.delta(
-                batch.series.streamOf(series),
-                point.getStartTimeUnixNano(),
-                point.getTimeUnixNano(),
-                value,
-                (current, earlier) -> current >= earlier ? current - earlier : null);
-        if (delta.isEmpty()) {
-          continue;
-        }
-        value = delta.get();
-      }
-      batch.accept(
-          new MetricPoint(
-              series.id(),
-              timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
-              value,
-              batch.series.metric.getUnit()),
-          series);
+      mapNumber(batch, OtlpMetricsWire.NumberPoint.of(point), cumulativeCounter);
     }
+  }
+
+  private void mapNumber(
+      Batch batch, OtlpMetricsWire.NumberPoint point, boolean cumulativeCounter) {
+    if ((point.flags() & NO_RECORDED_VALUE) != 0) {
+      return;
+    }
+    double value;
+    switch (point.valueCase()) {
+      case AS_DOUBLE -> value = point.asDouble();
+      case AS_INT -> value = point.asInt();
+      default -> {
+        batch.reject(OtlpRejectReason.NO_VALUE, "data point without a value");
+        return;
+      }
+    }
+    if (!Double.isFinite(value)) {
+      batch.reject(OtlpRejectReason.nonFinite(value), "value " + value + " is not a finite number");
+      return;
+    }
+    EncodedSeries series = batch.series.of(point.attributeTexts());
+    if (cumulativeCounter) {
+      Optional<Double> delta =
+          cumulative.delta(
+              batch.series.streamOf(series),
+              point.startNanos(),
+              point.timeNanos(),
+              value,
+              (current, earlier) -> current >= earlier ? current - earlier : null);
+      if (delta.isEmpty()) {
+        return;
+      }
+      value = delta.get();
+    }
+    batch.accept(
+        new MetricPoint(
+            series.id(),
+            timestampOf(point.timeNanos(), batch.fallbackTime),
+            value,
+            batch.series.unit),
+        series);
   }
 
   private void mapHistograms(Batch batch, Histogram histogram) {
@@ -339,7 +434,7 @@ final class OtlpMetricsMapper {
             series.id(),
             timestampOf(timeNanos, batch.fallbackTime),
             distribution,
-            batch.series.metric.getUnit()),
+            batch.series.unit),
         series);
   }
 
@@ -388,7 +483,7 @@ final class OtlpMetricsMapper {
               series.id(),
               timestampOf(point.getTimeUnixNano(), batch.fallbackTime),
               DistributionBuilder.ofSummary(delta.get().count(), delta.get().sum(), quantiles),
-              batch.series.metric.getUnit()),
+              batch.series.unit),
           series);
     }
   }
@@ -481,16 +576,19 @@ final class OtlpMetricsMapper {
   /** The series of one metric's points, asked for in the order of the points. */
   private static final class Series {
     private final SeriesCatalog.MetricSeries points;
-    private final Metric metric;
+    private final String name;
+    private final String unit;
     private final String streamPrefix;
 
     Series(
         SeriesCatalog catalog,
         SeriesCatalog.ResourceSeries resource,
-        Metric metric,
+        String name,
+        String unit,
         String streamPrefix) {
-      this.points = catalog.metric(resource, metric.getName());
-      this.metric = metric;
+      this.points = catalog.metric(resource, name);
+      this.name = name;
+      this.unit = unit;
       this.streamPrefix = streamPrefix;
     }
 
@@ -502,6 +600,11 @@ final class OtlpMetricsMapper {
     /** The series of the metric's next point. */
     EncodedSeries of(List<KeyValue> attributes) {
       return points.next(attributes);
+    }
+
+    /** The series of the metric's next point, its attributes as {@link SeriesCatalog#texts}. */
+    EncodedSeries of(String[] attributeTexts) {
+      return points.next(attributeTexts);
     }
 
     void finish() {

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  */
 final class SeriesCatalog {
 
-  private static final String[] NO_ATTRIBUTES = {};
+  static final String[] NO_ATTRIBUTES = {};
   private static final long SEED = 0x6A09E667F3BCC909L;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -77,7 +77,8 @@ final class SeriesCatalog {
     return at + 2 + part.length();
   }
 
-  private static String[] texts(List<KeyValue> attributes) {
+  /** The attributes' keys and value texts ({@link AnyValues}), alternating. */
+  static String[] texts(List<KeyValue> attributes) {
     if (attributes.isEmpty()) {
       return NO_ATTRIBUTES;
     }
@@ -267,7 +268,11 @@ final class SeriesCatalog {
 
     /** The series of the metric's next point. */
     EncodedSeries next(List<KeyValue> attributes) {
-      String[] texts = texts(attributes);
+      return next(texts(attributes));
+    }
+
+    /** The series of the metric's next point, its attributes given by {@link #texts}. */
+    EncodedSeries next(String[] texts) {
       char[] spelling = join(null, texts);
       int point = found.size();
       EncodedSeries series;
