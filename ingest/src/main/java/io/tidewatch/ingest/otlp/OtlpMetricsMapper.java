@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps an OTLP metrics export request to {@link MetricPoint}s, following the identity rules of
@@ -75,6 +77,8 @@ import java.util.function.Supplier;
  * recently ({@link SeriesCatalog}).
  */
 final class OtlpMetricsMapper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpMetricsMapper.class);
 
   static final String DEFAULT_NAMESPACE = "otlp";
   static final String SERVICE_NAMESPACE = "service.namespace";
@@ -140,9 +144,15 @@ final class OtlpMetricsMapper {
         }
       }
     } catch (InvalidProtocolBufferException e) {
-      // The generated parser decides, and names the problem; mapping a point again is harmless
-      // (a cumulative point seen again yields the same delta).
-      return map(ExportMetricsServiceRequest.parseFrom(protobuf), receiveTime);
+      // The generated parser decides, and names the problem. Should it read what the byte reader
+      // refused, that is a bug of the reader; mapping the points again is harmless (a cumulative
+      // point seen again yields the same delta).
+      ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(protobuf);
+      LOG.warn(
+          "OTLP metrics: an export the protobuf parser reads was refused by the byte reader ({});"
+              + " mapped from the parsed request instead",
+          e.getMessage());
+      return map(request, receiveTime);
     }
     return export.result();
   }
