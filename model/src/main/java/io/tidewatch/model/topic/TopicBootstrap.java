@@ -1,5 +1,6 @@
 package io.tidewatch.model.topic;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,8 +13,10 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates missing topics and reports existing ones whose settings differ from their spec. It never
@@ -21,6 +24,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * decision.
  */
 public final class TopicBootstrap {
+
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
+  private static final Duration LEADER_POLL = Duration.ofMillis(50);
 
   private final Admin admin;
   private final short replicationFactor;
@@ -65,9 +71,8 @@ public final class TopicBootstrap {
                         .configs(spec.configs()))
             .toList();
     List<String> created = new ArrayList<>();
-    Map<String, org.apache.kafka.common.KafkaFuture<Void>> results =
-        admin.createTopics(topics).values();
-    for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result : results.entrySet()) {
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+    for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
       try {
         result.getValue().get();
         created.add(result.getKey());
@@ -77,7 +82,40 @@ public final class TopicBootstrap {
         }
       }
     }
+    awaitLeaders(created);
     return created;
+  }
+
+  /**
+   * Waits, up to {@link #LEADER_WAIT}, until every partition of the topics just created has a
+   * leader. Creation returns before the partitions can take writes, and an idempotent producer that
+   * writes at once may have its first batch refused as the partition comes up while a later one is
+   * taken, after which the first can never be written (out of order).
+   */
+  private void awaitLeaders(List<String> created) throws InterruptedException {
+    if (created.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(created).allTopicNames().get();
+        if (descriptions.values().stream()
+            .flatMap(description -> description.partitions().stream())
+            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new IllegalStateException(
+              "cannot describe the topics just created: " + e.getCause().getMessage(),
+              e.getCause());
+        }
+        // not in the metadata yet: ask again
+      }
+      Thread.sleep(LEADER_POLL.toMillis());
+    }
   }
 
   private List<String> conflicts(List<TopicSpec> existing)
