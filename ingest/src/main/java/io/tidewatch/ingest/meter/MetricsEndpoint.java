@@ -11,8 +11,6 @@ import io.tidewatch.ingest.net.HttpBinding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -96,7 +94,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     server.createContext("/", exchange -> serve(exchange, registry));
     server.setExecutor(executor);
     server.start();
-    URI uri = uri(server.getAddress());
+    URI uri = HttpBinding.uri(server, PATH);
     LOG.info("Metrics (Prometheus) served at {}", uri);
     return new MetricsEndpoint(server, executor, registry, gcMetrics, uri);
   }
@@ -148,14 +146,6 @@ public final class MetricsEndpoint implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
-  }
-
-  private static URI uri(InetSocketAddress bound) {
-    String host =
-        bound.getAddress() instanceof Inet6Address
-            ? "[" + bound.getAddress().getHostAddress() + "]"
-            : bound.getAddress().getHostAddress();
-    return URI.create("http://" + host + ":" + bound.getPort() + PATH);
   }
 
   /** Releases the port and the JVM meters' listeners. Idempotent. */

@@ -3,12 +3,14 @@ package io.tidewatch.ingest.net;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.URI;
 
 /**
  * Binds an HTTP server of Tidewatch's (the OTLP/HTTP receiver, {@code /metrics}) so that a bad host
  * or a taken port says which server and what to do, instead of the JDK's bare "Address already in
- * use".
+ * use"; and names where a bound server is reached.
  */
 public final class HttpBinding {
 
@@ -48,5 +50,15 @@ public final class HttpBinding {
       named.initCause(e);
       throw named;
     }
+  }
+
+  /** {@code http://host:port/path} of a bound server, with an IPv6 address in brackets. */
+  public static URI uri(HttpServer server, String path) {
+    InetSocketAddress bound = server.getAddress();
+    String host =
+        bound.getAddress() instanceof Inet6Address
+            ? "[" + bound.getAddress().getHostAddress() + "]"
+            : bound.getAddress().getHostAddress();
+    return URI.create("http://" + host + ":" + bound.getPort() + path);
   }
 }

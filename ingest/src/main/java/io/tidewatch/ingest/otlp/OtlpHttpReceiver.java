@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tidewatch.ingest.net.HttpBinding;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,7 +162,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     server.createContext("/", handler);
     server.setExecutor(workers);
     server.start();
-    URI endpoint = endpoint(server.getAddress());
+    URI endpoint = HttpBinding.uri(server, METRICS_PATH);
     LOG.info(
         "OTLP/HTTP receiver listening on {}, writing to {}{}",
         endpoint,
@@ -213,13 +211,5 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     server.stop(0);
     workers.shutdownNow();
     LOG.info("OTLP/HTTP receiver on {} stopped", endpoint);
-  }
-
-  private static URI endpoint(InetSocketAddress bound) {
-    String host =
-        bound.getAddress() instanceof Inet6Address
-            ? "[" + bound.getAddress().getHostAddress() + "]"
-            : bound.getAddress().getHostAddress();
-    return URI.create("http://" + host + ":" + bound.getPort() + METRICS_PATH);
   }
 }
