@@ -246,6 +246,10 @@ final class SeriesCatalog {
       return series.length;
     }
 
+    char[] spelling(int point) {
+      return Arrays.copyOfRange(text, starts[point], starts[point + 1]);
+    }
+
     boolean matches(int point, char[] spelling) {
       return point < series.length
           && Arrays.equals(text, starts[point], starts[point + 1], spelling, 0, spelling.length);
@@ -256,14 +260,14 @@ final class SeriesCatalog {
   final class MetricSeries {
     private final MetricKey key;
     private final PointOrder known;
-    private final List<char[]> spellings = new ArrayList<>();
-    private final List<EncodedSeries> found = new ArrayList<>();
-    private boolean changed;
+    private int points;
+    // This export's spellings and series, kept only once it left the known order.
+    private List<char[]> spellings;
+    private List<EncodedSeries> found;
 
     private MetricSeries(MetricKey key, PointOrder known) {
       this.key = key;
       this.known = known;
-      this.changed = known == null;
     }
 
     /** The series of the metric's next point. */
@@ -274,23 +278,36 @@ final class SeriesCatalog {
     /** The series of the metric's next point, its attributes given by {@link #texts}. */
     EncodedSeries next(String[] texts) {
       char[] spelling = join(null, texts);
-      int point = found.size();
-      EncodedSeries series;
-      if (!changed && known.matches(point, spelling)) {
-        series = known.series()[point];
-      } else {
-        changed = true;
-        series = series(key.resource(), key.name(), texts);
+      int point = points++;
+      if (spellings == null && known != null && known.matches(point, spelling)) {
+        return known.series()[point];
       }
+      if (spellings == null) {
+        leaveKnownOrder(point);
+      }
+      EncodedSeries series = series(key.resource(), key.name(), texts);
       spellings.add(spelling);
       found.add(series);
       return series;
     }
 
+    /** Starts keeping this export's order, the first {@code matched} points as known. */
+    private void leaveKnownOrder(int matched) {
+      spellings = new ArrayList<>();
+      found = new ArrayList<>();
+      for (int i = 0; i < matched; i++) {
+        spellings.add(known.spelling(i));
+        found.add(known.series()[i]);
+      }
+    }
+
     /** Keeps the order of this export's points when it differs from the one known. */
     void finish() {
-      if (!changed && found.size() == known.points()) {
+      if (spellings == null && known != null && points == known.points()) {
         return;
+      }
+      if (spellings == null) {
+        leaveKnownOrder(points); // fewer points than known, or none at all
       }
       if (found.isEmpty() || found.size() > MAX_POINTS_PER_ORDER) {
         metricOrders.remove(key);
