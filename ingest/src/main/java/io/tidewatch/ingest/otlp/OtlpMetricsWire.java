@@ -2,6 +2,7 @@ package io.tidewatch.ingest.otlp;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -15,6 +16,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,13 +87,7 @@ final class OtlpMetricsWire {
 
     /** The metric parsed by the generated code. */
     Metric parse() throws InvalidProtocolBufferException {
-      try {
-        return Metric.parseFrom(CodedInputStream.newInstance(body, offset, length));
-      } catch (InvalidProtocolBufferException e) {
-        throw e;
-      } catch (IOException e) {
-        throw new InvalidProtocolBufferException(e);
-      }
+      return Metric.parser().parseFrom(body, offset, length);
     }
 
     /**
@@ -371,8 +367,7 @@ final class OtlpMetricsWire {
     }
     in.popLimit(outer);
     if (!plain || values > 1) {
-      KeyValue attribute =
-          KeyValue.parseFrom(CodedInputStream.newInstance(body, base + start, length));
+      KeyValue attribute = KeyValue.parser().parseFrom(body, base + start, length);
       key = attribute.getKey();
       value = AnyValues.toText(attribute.getValue());
     }
@@ -404,16 +399,16 @@ final class OtlpMetricsWire {
    * A singular message field from its occurrences: the default when absent, merged as protobuf
    * merges when sent more than once (parsing the occurrences one after the other does that).
    */
-  private static <M> M merged(
-      byte[] body, List<Range> occurrences, com.google.protobuf.Parser<M> parser, M absent)
-      throws IOException {
+  private static <M> M merged(byte[] body, List<Range> occurrences, Parser<M> parser, M absent)
+      throws InvalidProtocolBufferException {
     if (occurrences.isEmpty()) {
       return absent;
     }
     if (occurrences.size() == 1) {
-      return parser.parseFrom(occurrences.get(0).open(body));
+      Range only = occurrences.get(0);
+      return parser.parseFrom(body, only.offset(), only.length());
     }
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (Range occurrence : occurrences) {
       all.write(body, occurrence.offset(), occurrence.length());
     }
