@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,6 +57,37 @@ public final class TopicReader {
       }
     }
     return values;
+  }
+
+  /**
+   * The records, once {@code done} holds for those read so far, plus any that arrive within half a
+   * second after that (so a test sees duplicates or extras too).
+   *
+   * @throws AssertionError naming how many were read when {@code done} does not hold within {@code
+   *     timeout}
+   */
+  public static List<ConsumerRecord<String, byte[]>> awaitRecords(
+      String bootstrap,
+      String topic,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrap, topic)) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!done.test(records)) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError(
+              "records on "
+                  + topic
+                  + " did not become what was awaited: "
+                  + records.size()
+                  + " read");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+    }
+    return records;
   }
 
   private static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, String topic) {

@@ -17,6 +17,7 @@ import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
+import io.tidewatch.testkit.TopicReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +39,11 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -339,28 +334,10 @@ class AgentOtlpTest {
       EmbeddedBroker broker,
       String topic,
       java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      Collection<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(10))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return done.test(records);
-              });
-      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-    }
+    List<ConsumerRecord<String, byte[]>> records =
+        new ArrayList<>(
+            TopicReader.awaitRecords(
+                broker.bootstrapServers(), topic, done, Duration.ofSeconds(60)));
     records.sort(
         java.util.Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::offset)
             .thenComparingInt(ConsumerRecord::partition));
