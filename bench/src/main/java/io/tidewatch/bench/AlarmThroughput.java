@@ -5,6 +5,7 @@ import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.TopicSpec;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.LoadResult;
 import io.tidewatch.rules.RuleLoader;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -61,14 +64,9 @@ public final class AlarmThroughput {
     try (EmbeddedBroker broker = EmbeddedBroker.start(EmbeddedBroker.Settings.of(dir, 0))) {
       Topics topics = new Topics("bench.");
       try (Admin admin = Admin.create(broker.clientConfig())) {
-        new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
-        admin
-            .createTopics(
-                java.util.List.of(
-                    new org.apache.kafka.clients.admin.NewTopic(
-                        "bench.baseline-out", 6, (short) 1)))
-            .all()
-            .get();
+        List<TopicSpec> specs = new ArrayList<>(topics.specs());
+        specs.add(new TopicSpec("bench.baseline-out", 6, Map.of()));
+        new TopicBootstrap(admin, (short) 1).ensure(specs);
       }
       Instant base = Instant.now().minus(Duration.ofHours(2));
       long loadStart = System.nanoTime();

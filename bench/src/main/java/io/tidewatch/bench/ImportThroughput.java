@@ -9,6 +9,7 @@ import io.tidewatch.ingest.imports.LogRecords;
 import io.tidewatch.ingest.parse.LogFormats;
 import io.tidewatch.ingest.parse.LogParser;
 import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.TopicSpec;
 import io.tidewatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +25,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -52,14 +53,10 @@ public final class ImportThroughput {
     try (EmbeddedBroker broker = EmbeddedBroker.start(EmbeddedBroker.Settings.of(dir, 0))) {
       Topics topics = new Topics("bench.");
       try (Admin admin = Admin.create(broker.clientConfig())) {
-        new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
-        admin
-            .createTopics(
-                List.of(
-                    new NewTopic("bench.producer-performance", 6, (short) 1)
-                        .configs(Map.of("compression.type", "producer"))))
-            .all()
-            .get();
+        List<TopicSpec> specs = new ArrayList<>(topics.specs());
+        specs.add(
+            new TopicSpec("bench.producer-performance", 6, Map.of("compression.type", "producer")));
+        new TopicBootstrap(admin, (short) 1).ensure(specs);
       }
       System.out.println(BenchEnvironment.describe());
       System.out.printf(

@@ -14,6 +14,7 @@ import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.ingest.otlp.OtlpHttpReceiver;
 import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
 import io.tidewatch.model.topic.TopicBootstrap;
+import io.tidewatch.model.topic.TopicSpec;
 import io.tidewatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,7 +88,8 @@ public final class OtlpIngestThroughput {
                 .get(topics.metrics().name())
                 .partitions()
                 .size();
-        admin.createTopics(List.of(new NewTopic("bench.perf", partitions, (short) 1))).all().get();
+        new TopicBootstrap(admin, (short) 1)
+            .ensure(List.of(new TopicSpec("bench.perf", partitions, Map.of())));
       }
       System.out.println(BenchEnvironment.describe());
 

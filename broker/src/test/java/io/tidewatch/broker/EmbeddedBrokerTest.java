@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -124,6 +125,43 @@ class EmbeddedBrokerTest {
     assertThat(second.created()).isEmpty();
     assertThat(second.existing()).containsExactlyInAnyOrderElementsOf(names(TOPICS.specs()));
     assertThat(second.conflicts()).isEmpty();
+  }
+
+  /**
+   * KAFKA-15591: a producer writing as soon as a topic exists can have its first batch refused and
+   * a later one taken, and then never write the first. Before {@code ensure} waited for the
+   * partitions' logs, nearly every round here lost records.
+   */
+  @Test
+  void shouldTakeEveryWriteOfAnIdempotentProducerThatStartsAsSoonAsEnsureReturns()
+      throws Exception {
+    int partitions = 12;
+    for (int round = 0; round < 5; round++) {
+      String topic = "fresh-" + round;
+      TopicBootstrap.Report report =
+          new TopicBootstrap(admin, (short) 1)
+              .ensure(List.of(new TopicSpec(topic, partitions, Map.of())));
+      assertThat(report.created()).containsExactly(topic);
+      assertThat(hostedPartitions(topic)).as("logs of %s", topic).hasSize(partitions);
+
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
+      try (KafkaProducer<String, String> producer =
+          producer(
+              new StringSerializer(),
+              Map.of(
+                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                  ProducerConfig.BATCH_SIZE_CONFIG, 512,
+                  ProducerConfig.LINGER_MS_CONFIG, 0,
+                  ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
+                  ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+        for (int i = 0; i < 400; i++) {
+          sends.add(producer.send(new ProducerRecord<>(topic, i % partitions, null, "x" + i)));
+        }
+      }
+      for (Future<RecordMetadata> send : sends) {
+        assertThat(send).as("round %d", round).succeedsWithin(Duration.ZERO);
+      }
+    }
   }
 
   @Test
@@ -379,6 +417,17 @@ class EmbeddedBrokerTest {
   private static Config topicConfig(String topic) throws Exception {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+  }
+
+  /** The partitions of {@code topic} whose log is on the broker. */
+  private static List<TopicPartition> hostedPartitions(String topic) throws Exception {
+    List<Integer> brokers =
+        admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
+    return admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
+        .flatMap(dirs -> dirs.values().stream())
+        .flatMap(dir -> dir.replicaInfos().keySet().stream())
+        .filter(partition -> partition.topic().equals(topic))
+        .toList();
   }
 
   private static List<TopicPartition> partitionsOf(String topic) throws Exception {

@@ -3,20 +3,29 @@ package io.tidewatch.model.topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates missing topics and reports existing ones whose settings differ from their spec. It never
@@ -25,8 +34,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicBootstrap {
 
-  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
-  private static final Duration LEADER_POLL = Duration.ofMillis(50);
+  private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
+  private static final Duration SERVE_WAIT = Duration.ofSeconds(30);
+  private static final Duration SERVE_POLL = Duration.ofMillis(50);
 
   private final Admin admin;
   private final short replicationFactor;
@@ -45,6 +55,11 @@ public final class TopicBootstrap {
     }
   }
 
+  /**
+   * Creates the missing topics and returns once their brokers serve them.
+   *
+   * @throws IllegalStateException when Kafka refuses or does not serve them in time, saying why
+   */
   public Report ensure(Collection<TopicSpec> specs) throws InterruptedException {
     try {
       Set<String> present = admin.listTopics().names().get();
@@ -82,40 +97,97 @@ public final class TopicBootstrap {
         }
       }
     }
-    awaitLeaders(created);
+    awaitServed(missing.stream().map(TopicSpec::name).toList()); // ours and any made meanwhile
     return created;
   }
 
   /**
-   * Waits, up to {@link #LEADER_WAIT}, until every partition of the topics just created has a
-   * leader. Creation returns before the partitions can take writes, and an idempotent producer that
-   * writes at once may have its first batch refused as the partition comes up while a later one is
-   * taken, after which the first can never be written (out of order).
+   * Waits until every replica of every partition of the topics just created has its log on its
+   * broker, so that the first writes are taken. Up to Kafka 4.4 a broker names a new partition's
+   * leader in its metadata before it serves the partition: an idempotent producer's first batch may
+   * be refused ({@code NOT_LEADER_OR_FOLLOWER}) while a later batch in flight is taken, and the
+   * first can then never be written (out of order, KAFKA-15591) until the producer gives up. A
+   * leader in {@code describeTopics} is therefore not enough; the log in {@code describeLogDirs}
+   * is, since the broker creates it while it takes leadership, holding back writes until it is
+   * done.
+   *
+   * @throws IllegalStateException when the partitions are not served within {@link #SERVE_WAIT}
    */
-  private void awaitLeaders(List<String> created) throws InterruptedException {
-    if (created.isEmpty()) {
+  private void awaitServed(List<String> fresh) throws InterruptedException {
+    if (fresh.isEmpty()) {
       return;
     }
-    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
+    String waitingFor = "the topics' metadata";
+    while (true) {
       try {
-        Map<String, TopicDescription> descriptions =
-            admin.describeTopics(created).allTopicNames().get();
-        if (descriptions.values().stream()
-            .flatMap(description -> description.partitions().stream())
-            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
+        Map<TopicPartition, List<Integer>> replicas = replicas(fresh);
+        Set<String> unserved = unserved(replicas);
+        if (unserved.isEmpty()) {
           return;
         }
+        waitingFor = "logs of " + unserved;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new IllegalStateException(
-              "cannot describe the topics just created: " + e.getCause().getMessage(),
-              e.getCause());
+        if (e.getCause() instanceof ClusterAuthorizationException) {
+          LOG.warn(
+              "Cannot check that the brokers serve the new topics {} (describeLogDirs needs"
+                  + " DESCRIBE on the cluster); the first writes may be refused until they do",
+              fresh);
+          return;
         }
-        // not in the metadata yet: ask again
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw new IllegalStateException(
+              "cannot check the topics just created: " + e.getCause().getMessage(), e.getCause());
+        }
+        waitingFor = e.getCause().getMessage();
       }
-      Thread.sleep(LEADER_POLL.toMillis());
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException(
+            "topics "
+                + fresh
+                + " were created but their brokers did not serve them within "
+                + SERVE_WAIT.toSeconds()
+                + " s (waiting for "
+                + waitingFor
+                + ")");
+      }
+      Thread.sleep(SERVE_POLL.toMillis());
     }
+  }
+
+  private Map<TopicPartition, List<Integer>> replicas(List<String> topics)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, List<Integer>> replicas = new HashMap<>();
+    for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+      for (TopicPartitionInfo partition : topic.partitions()) {
+        replicas.put(
+            new TopicPartition(topic.name(), partition.partition()),
+            partition.replicas().stream().map(Node::id).toList());
+      }
+    }
+    return replicas;
+  }
+
+  /** The replicas, as {@code topic-partition@broker}, whose broker has no log for them yet. */
+  private Set<String> unserved(Map<TopicPartition, List<Integer>> replicas)
+      throws InterruptedException, ExecutionException {
+    Set<Integer> brokers = new TreeSet<>();
+    replicas.values().forEach(brokers::addAll);
+    Map<Integer, Map<String, LogDirDescription>> logDirs =
+        admin.describeLogDirs(brokers).allDescriptions().get();
+    Set<String> unserved = new TreeSet<>();
+    replicas.forEach(
+        (partition, onBrokers) -> {
+          for (int broker : onBrokers) {
+            boolean hosted =
+                logDirs.getOrDefault(broker, Map.of()).values().stream()
+                    .anyMatch(dir -> dir.replicaInfos().containsKey(partition));
+            if (!hosted) {
+              unserved.add(partition + "@" + broker);
+            }
+          }
+        });
+    return unserved;
   }
 
   private List<String> conflicts(List<TopicSpec> existing)
