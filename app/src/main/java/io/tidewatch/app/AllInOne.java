@@ -127,7 +127,10 @@ final class AllInOne implements AutoCloseable {
 
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      short replication = config.bootstrapServers().isPresent() ? (short) -1 : (short) 1;
+      short replication =
+          config.bootstrapServers().isPresent()
+              ? TopicBootstrap.BROKER_DEFAULT_REPLICATION
+              : (short) 1;
       TopicBootstrap.Report report =
           new TopicBootstrap(admin, replication).ensure(config.topics().specs());
       for (String conflict : report.conflicts()) {

@@ -159,7 +159,7 @@ final class IngestCommand implements Callable<Integer> {
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      new TopicBootstrap(admin, (short) -1).ensure(topics.specs());
+      new TopicBootstrap(admin, TopicBootstrap.BROKER_DEFAULT_REPLICATION).ensure(topics.specs());
     }
     MetricsEndpoint metrics = MetricsPort.start(metricsPort);
     // The connector's task is created by the worker, not by us: it records into the global

@@ -57,9 +57,8 @@ final class OtlpMetricsWire {
 
   private static final int DATA_POINTS = tag(Gauge.DATA_POINTS_FIELD_NUMBER);
   private static final int AGGREGATION_TEMPORALITY =
-      makeTag(Sum.AGGREGATION_TEMPORALITY_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
-  private static final int IS_MONOTONIC =
-      makeTag(Sum.IS_MONOTONIC_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+      varint(Sum.AGGREGATION_TEMPORALITY_FIELD_NUMBER);
+  private static final int IS_MONOTONIC = varint(Sum.IS_MONOTONIC_FIELD_NUMBER);
 
   private static final int ATTRIBUTES = tag(NumberDataPoint.ATTRIBUTES_FIELD_NUMBER);
   private static final int START_TIME = fixed64(NumberDataPoint.START_TIME_UNIX_NANO_FIELD_NUMBER);
@@ -67,8 +66,7 @@ final class OtlpMetricsWire {
   private static final int AS_DOUBLE = fixed64(NumberDataPoint.AS_DOUBLE_FIELD_NUMBER);
   private static final int AS_INT = fixed64(NumberDataPoint.AS_INT_FIELD_NUMBER);
   private static final int EXEMPLARS = tag(NumberDataPoint.EXEMPLARS_FIELD_NUMBER);
-  private static final int FLAGS =
-      makeTag(NumberDataPoint.FLAGS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+  private static final int FLAGS = varint(NumberDataPoint.FLAGS_FIELD_NUMBER);
 
   private static final int KEY = tag(KeyValue.KEY_FIELD_NUMBER);
   private static final int VALUE = tag(KeyValue.VALUE_FIELD_NUMBER);
@@ -444,5 +442,9 @@ final class OtlpMetricsWire {
 
   private static int fixed64(int field) {
     return makeTag(field, WireFormat.WIRETYPE_FIXED64);
+  }
+
+  private static int varint(int field) {
+    return makeTag(field, WireFormat.WIRETYPE_VARINT);
   }
 }

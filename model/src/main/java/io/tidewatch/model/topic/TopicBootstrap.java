@@ -41,6 +41,12 @@ public final class TopicBootstrap {
   private final Admin admin;
   private final short replicationFactor;
 
+  /** The replication factor that lets each broker's {@code default.replication.factor} decide. */
+  public static final short BROKER_DEFAULT_REPLICATION = -1;
+
+  /**
+   * @param replicationFactor of the topics it creates, or {@link #BROKER_DEFAULT_REPLICATION}
+   */
   public TopicBootstrap(Admin admin, short replicationFactor) {
     this.admin = admin;
     this.replicationFactor = replicationFactor;
