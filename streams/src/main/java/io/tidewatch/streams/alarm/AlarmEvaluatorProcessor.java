@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * aggregates, computed by {@link AlarmDatapoints}, as in {@code rules test}. A new instance beyond
  * the alarm's {@code maxInstances} is not created ({@link InstanceCensus}).
  *
- * <p>Stream time is the newest datapoint time seen by this task, but never later than the time its
- * record was written to Kafka nor than the wall clock ({@link #vouchedTime}): a datapoint stamped
- * ahead by a skewed clock is held in its period, which closes when the wall clock (or honest data)
- * reaches it, and cannot close anyone's periods before their data arrived. One stamped more than
- * {@link #FUTURE_TOLERANCE} ahead of the wall clock is dropped.
+ * <p>Stream time is the newest datapoint time seen by this task, but never later than the time each
+ * datapoint's record was written to Kafka nor than the wall clock ({@link #vouchedTime}). A
+ * datapoint stamped ahead by a skewed clock is held in its own period (counted as {@code
+ * future-datapoints-held}) until the wall clock reaches it, and closes no period early, its
+ * instance's or another's: the on-time data goes on deciding. One stamped more than {@link
+ * #FUTURE_TOLERANCE} ahead of the wall clock is dropped.
  */
 final class AlarmEvaluatorProcessor
     implements Processor<String, AlarmDatapoint, String, AlarmStateChange> {
