@@ -286,6 +286,22 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldEvaluateANewInstanceFromTheCurrentPeriodWhenItsFirstPointIsStampedAhead() {
+    start(CPU_HIGH_10S.replace("evaluationPeriods: 3", "evaluationPeriods: 1"));
+    send(WEB_A, Duration.ofMinutes(4), Duration.ZERO, 80); // the instance's first point
+    for (int second = 0; second <= 15; second++) {
+      Duration now = Duration.ofSeconds(second);
+      wallClockAt(now);
+      send(WEB_A, now, 10);
+    }
+    List<TestRecord<String, AlarmStateChange>> changes = events.readRecordsToList();
+    assertThat(changes)
+        .extracting(c -> c.value().detail().state().value())
+        .containsExactly(AlarmState.OK);
+    assertThat(changes.get(0).getRecordTime()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
   void shouldNotLetAPointStampedAheadCloseBackloggedPeriodsBeforeTheirDataIsRead() {
     start(CPU_HIGH_10S);
     wallClockAt(Duration.ofMinutes(10)); // the processor was down; the data below waited in Kafka
