@@ -42,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * aggregates, computed by {@link AlarmDatapoints}, as in {@code rules test}. A new instance beyond
  * the alarm's {@code maxInstances} is not created ({@link InstanceCensus}).
  *
- * <p>Stream time is the newest datapoint time seen by this task, never ahead of the wall clock by
- * more than {@link #FUTURE_TOLERANCE}: a record stamped far in the future is dropped and cannot
- * advance time for everyone else.
+ * <p>Stream time is the newest datapoint time seen by this task, but never later than the time each
+ * datapoint's record was written to Kafka nor than the wall clock ({@link #vouchedTime}). A
+ * datapoint stamped ahead by a skewed clock is held in its own period (counted as {@code
+ * future-datapoints-held}) until the wall clock reaches it, and closes no period early, its
+ * instance's or another's: the on-time data goes on deciding. One stamped more than {@link
+ * #FUTURE_TOLERANCE} ahead of the wall clock is dropped.
  */
 final class AlarmEvaluatorProcessor
     implements Processor<String, AlarmDatapoint, String, AlarmStateChange> {
@@ -64,6 +67,7 @@ final class AlarmEvaluatorProcessor
   private long lastRecordAt = Long.MIN_VALUE;
   private org.apache.kafka.common.metrics.Sensor lateDropped;
   private org.apache.kafka.common.metrics.Sensor futureDropped;
+  private org.apache.kafka.common.metrics.Sensor futureHeld;
   private org.apache.kafka.common.metrics.Sensor overLimit;
   private final DueIndex due = new DueIndex();
   private AlarmCatalog indexedFor;
@@ -88,6 +92,7 @@ final class AlarmEvaluatorProcessor
     this.store = context.getStateStore(STORE);
     this.lateDropped = DiscardSensors.of(context, "late-datapoints-dropped");
     this.futureDropped = DiscardSensors.of(context, "future-datapoints-dropped");
+    this.futureHeld = DiscardSensors.of(context, "future-datapoints-held");
     this.overLimit = DiscardSensors.of(context, InstanceCensus.SENSOR);
     // The store is restored before processors start: count this task's instances toward the limits
     // (afresh: a revived task initializes the same processor again).
@@ -149,7 +154,8 @@ final class AlarmEvaluatorProcessor
       futureDropped.record();
       return;
     }
-    streamTime = Math.max(streamTime, timestamp);
+    long vouched = vouchedTime(record, now);
+    streamTime = Math.max(streamTime, Math.min(timestamp, vouched));
     lastRecordAt = now;
 
     String input = AlarmInputHeader.of(record);
@@ -160,10 +166,15 @@ final class AlarmEvaluatorProcessor
     long period = rule.period().toMillis();
     long periodStart = Math.floorDiv(timestamp, period) * period;
     long periodEnd = periodStart + period;
+    long openPeriodStart = Math.floorDiv(Math.min(timestamp, vouched), period) * period;
     AlarmInstanceState state =
-        current(record.key(), rule, catalog.fingerprint(rule), datapoint, periodStart, now);
+        current(record.key(), rule, catalog.fingerprint(rule), datapoint, openPeriodStart, now);
     if (state == null) {
       return; // a new instance beyond the alarm's maxInstances: counted, not evaluated
+    }
+    if (periodStart > vouched) {
+      LOG.debug("holding datapoint of {} stamped ahead of the clock: {}", record.key(), timestamp);
+      futureHeld.record();
     }
 
     boolean alreadyEvaluated = periodEnd <= state.lastEvaluatedEndMillis();
@@ -184,16 +195,29 @@ final class AlarmEvaluatorProcessor
   }
 
   /**
+   * The latest time a datapoint can vouch for, whatever it is stamped with: when its record was
+   * written to Kafka (the receiver's clock, for OTLP) and no later than this processor's wall
+   * clock. While working through a backlog the wall clock is far ahead; the record time still keeps
+   * a point stamped minutes ahead from closing periods whose data is yet to be read.
+   */
+  private static long vouchedTime(Record<?, ?> record, long now) {
+    return Math.min(record.timestamp(), now);
+  }
+
+  /**
    * The instance's state, a fresh one for a new instance, or null when a new instance would exceed
    * the alarm's {@link AlarmRule#maxInstances()}: its datapoint is counted and the limit reported
    * (once per alarm and limit).
+   *
+   * @param openPeriodStart the start of the period a new instance is evaluated from: that of its
+   *     first datapoint, or the current one when that datapoint is stamped ahead of the clock
    */
   private AlarmInstanceState current(
       String key,
       AlarmRule rule,
       String fingerprint,
       AlarmDatapoint datapoint,
-      long periodStart,
+      long openPeriodStart,
       long now) {
     AlarmInstanceState state = store.get(key);
     if (state == null) {
@@ -214,7 +238,8 @@ final class AlarmEvaluatorProcessor
         }
         return null;
       }
-      return AlarmInstanceState.fresh(rule.name(), fingerprint, datapoint.instance(), periodStart);
+      return AlarmInstanceState.fresh(
+          rule.name(), fingerprint, datapoint.instance(), openPeriodStart);
     }
     return fingerprint.equals(state.ruleFingerprint()) ? state : state.forRule(fingerprint);
   }

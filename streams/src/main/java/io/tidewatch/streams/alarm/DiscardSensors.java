@@ -5,8 +5,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Counts what the alarm processors drop on purpose (late beyond lateness, from the far future,
- * duplicates), as Kafka Streams task metrics ({@code <name>-total} and {@code <name>-rate}, scope
- * {@code tidewatch}): every discard is counted, never silent.
+ * duplicates) or hold back (stamped ahead of the clock), as Kafka Streams task metrics ({@code
+ * <name>-total} and {@code <name>-rate}, scope {@code tidewatch}): every discard is counted, never
+ * silent.
  */
 final class DiscardSensors {
 

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The alarm processor on a real broker with exactly-once: a metric-math alarm whose two metrics
  * arrive as separate series on several partitions meets in one task per instance (the repartition
- * topic carries the metric id), and an alarm's cardinality limit is reported once.
+ * topic carries the metric id), an alarm's cardinality limit is reported once, and a point stamped
+ * minutes ahead by a skewed clock does not blind its instance.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class AlarmStreamsBrokerTest {
 
-  private static final Topics TOPICS = new Topics("mathbroker.");
   private static final String RULES =
       """
       alarms:
@@ -62,91 +63,135 @@ class AlarmStreamsBrokerTest {
   @Test
   void shouldEvaluateMetricMathAcrossPartitionsAndReportTheLimitOnce(EmbeddedBroker broker)
       throws Exception {
-    try (Admin admin = Admin.create(broker.clientConfig())) {
-      new TopicBootstrap(admin, (short) 1).ensure(TOPICS.specs());
-    }
-    LoadResult rules = RuleLoader.loadString("math.yaml", RULES);
-    assertThat(rules.hasErrors()).as(rules.render()).isFalse();
-    List<AlarmStateChange> events = new CopyOnWriteArrayList<>();
-    try (AlarmStreams streams =
-            AlarmStreams.start(
-                AlarmTopology.Config.of(TOPICS, rules.ruleSet()),
-                broker.bootstrapServers(),
-                "mathbroker-alarms",
-                dir.resolve("state"));
-        KafkaProducer<String, MetricPoint> producer =
-            new KafkaProducer<>(
-                Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
-                new StringSerializer(),
-                Codecs.METRIC_POINT.serializer());
-        KafkaConsumer<String, byte[]> consumer =
-            new KafkaConsumer<>(
-                Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "mathbroker-reader",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.alarmEvents().name()));
+    try (Running running = Running.start(broker, "mathbroker", RULES, dir)) {
       // 10% errors on host a, 1% on host b, sent until a whole period was seen and evaluated.
-      sendUntil(
-          producer,
-          consumer,
-          events,
-          List.of("a", "b"),
+      running.sendUntil(
+          now -> running.sendRatios(List.of("a", "b"), now),
           "web-5xx-ratio{host=a} ALARM",
           "web-5xx-ratio{host=b} OK");
       // A third host is beyond maxInstances: 2.
-      sendUntil(
-          producer,
-          consumer,
-          events,
-          List.of("a", "b", "c"),
+      running.sendUntil(
+          now -> running.sendRatios(List.of("a", "b", "c"), now),
           "tidewatch-cardinality-limit{alarm=web-5xx-ratio} ALARM");
+      assertThat(running.events())
+          .extracting(e -> e.detail().alarmInstance())
+          .doesNotContain("web-5xx-ratio{host=c}")
+          .filteredOn(id -> id.startsWith("tidewatch-cardinality-limit"))
+          .hasSize(1);
     }
-    assertThat(events)
-        .extracting(e -> e.detail().alarmInstance())
-        .doesNotContain("web-5xx-ratio{host=c}")
-        .filteredOn(id -> id.startsWith("tidewatch-cardinality-limit"))
-        .hasSize(1);
   }
 
-  private static void sendUntil(
+  @Test
+  void shouldGoOnWithOnTimeDataWhenOnePointIsStampedMinutesAhead(EmbeddedBroker broker)
+      throws Exception {
+    String rules =
+        """
+        alarms:
+          - name: web-errors
+            metric: {namespace: Web, name: http_5xx}
+            groupBy: [host]
+            statistic: Average
+            period: 10s
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 5
+        """;
+    try (Running running = Running.start(broker, "futurebroker", rules, dir)) {
+      running.sendUntil(now -> running.send("http_5xx", "a", now, 10), "web-errors{host=a} ALARM");
+      // A clock 4 minutes ahead, inside the 5-minute future tolerance; then the errors stop.
+      running.send("http_5xx", "a", Instant.now().plus(Duration.ofMinutes(4)), 10);
+      running.sendUntil(now -> running.send("http_5xx", "a", now, 1), "web-errors{host=a} OK");
+      assertThat(running.events())
+          .as("the on-time data goes on driving the instance; it never goes INSUFFICIENT_DATA")
+          .extracting(e -> e.detail().alarmInstance() + " " + e.detail().state().value())
+          .containsExactly("web-errors{host=a} ALARM", "web-errors{host=a} OK");
+    }
+  }
+
+  /** The alarm streams on their own topics, a producer of metric points and a reader of events. */
+  private record Running(
+      Topics topics,
+      AlarmStreams streams,
       KafkaProducer<String, MetricPoint> producer,
       KafkaConsumer<String, byte[]> consumer,
-      List<AlarmStateChange> events,
-      List<String> hosts,
-      String... expected) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              Instant now = Instant.now();
-              for (String host : hosts) {
-                send(producer, "http_requests", host, now, 100);
-                send(producer, "http_5xx", host, now, host.equals("a") ? 10 : 1);
-              }
-              producer.flush();
-              for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                events.add(TOPICS.alarmEvents().codec().decode(record));
-              }
-              assertThat(events)
-                  .extracting(e -> e.detail().alarmInstance() + " " + e.detail().state().value())
-                  .contains(expected);
-            });
-  }
+      List<AlarmStateChange> events)
+      implements AutoCloseable {
 
-  private static void send(
-      KafkaProducer<String, MetricPoint> producer,
-      String name,
-      String host,
-      Instant at,
-      double value) {
-    SeriesId series = SeriesId.of("Web", name, Map.of("host", host));
-    producer.send(
-        new ProducerRecord<>(
-            TOPICS.metrics().name(), series.key(), new MetricPoint(series, at, value, "1")));
+    static Running start(EmbeddedBroker broker, String name, String rulesYaml, Path dir)
+        throws Exception {
+      Topics topics = new Topics(name + ".");
+      try (Admin admin = Admin.create(broker.clientConfig())) {
+        new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+      }
+      LoadResult rules = RuleLoader.loadString(name + ".yaml", rulesYaml);
+      assertThat(rules.hasErrors()).as(rules.render()).isFalse();
+      AlarmStreams streams =
+          AlarmStreams.start(
+              AlarmTopology.Config.of(topics, rules.ruleSet()),
+              broker.bootstrapServers(),
+              name + "-alarms",
+              dir.resolve("state"));
+      KafkaProducer<String, MetricPoint> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
+              new StringSerializer(),
+              Codecs.METRIC_POINT.serializer());
+      KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  broker.bootstrapServers(),
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  name + "-reader",
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  "read_committed",
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                  "earliest"),
+              new StringDeserializer(),
+              new ByteArrayDeserializer());
+      consumer.subscribe(List.of(topics.alarmEvents().name()));
+      return new Running(topics, streams, producer, consumer, new CopyOnWriteArrayList<>());
+    }
+
+    /** Sends with {@code send} at the current time, again and again, until the events appear. */
+    void sendUntil(Consumer<Instant> send, String... expected) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                send.accept(Instant.now());
+                producer.flush();
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  events.add(topics.alarmEvents().codec().decode(record));
+                }
+                assertThat(events)
+                    .extracting(e -> e.detail().alarmInstance() + " " + e.detail().state().value())
+                    .contains(expected);
+              });
+    }
+
+    /** 100 requests per host, 10 errors on host a and 1 on the others. */
+    void sendRatios(List<String> hosts, Instant at) {
+      for (String host : hosts) {
+        send("http_requests", host, at, 100);
+        send("http_5xx", host, at, host.equals("a") ? 10 : 1);
+      }
+    }
+
+    void send(String name, String host, Instant at, double value) {
+      SeriesId series = SeriesId.of("Web", name, Map.of("host", host));
+      producer.send(
+          new ProducerRecord<>(
+              topics.metrics().name(), series.key(), new MetricPoint(series, at, value, "1")));
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+      producer.close();
+      streams.close();
+    }
   }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +108,13 @@ class AlarmTopologyTest {
       """;
 
   private void send(SeriesId series, Duration at, double value) {
-    metrics.pipeInput(series.key(), new MetricPoint(series, T0.plus(at), value, "%"));
+    send(series, at, at, value);
+  }
+
+  /** A point stamped {@code T0 + at} that the receiver wrote to Kafka at {@code T0 + written}. */
+  private void send(SeriesId series, Duration at, Duration written, double value) {
+    metrics.pipeInput(
+        series.key(), new MetricPoint(series, T0.plus(at), value, "%"), T0.plus(written));
   }
 
   /** Moves the wall clock to {@code T0 + at}; punctuators fire. */
@@ -215,15 +222,101 @@ class AlarmTopologyTest {
   }
 
   @Test
-  void shouldEvaluateByStreamTimeWithoutWaitingForTheWallClock() {
+  void shouldEvaluateByStreamTimeWithoutWaitingForTheEvaluationDelay() {
     start(CPU_HIGH);
-    send(WEB_A, Duration.ofSeconds(10), 80);
-    send(WEB_A, Duration.ofSeconds(70), 80);
-    send(WEB_A, Duration.ofSeconds(130), 80);
-    send(WEB_A, Duration.ofSeconds(185), 80); // stream time passes the end of minute 3
+    for (int second : new int[] {10, 70, 130}) {
+      wallClockAt(Duration.ofSeconds(second));
+      send(WEB_A, Duration.ofSeconds(second), 80);
+    }
+    wallClockAt(Duration.ofMillis(180_500)); // the wall clock alone closes minute 3 at 181 s
+    assertThat(events.readValuesToList()).isEmpty();
+
+    send(WEB_A, Duration.ofMillis(180_200), 80); // stream time passes the end of minute 3
     assertThat(events.readValuesToList())
         .extracting(c -> c.detail().state().value())
         .containsExactly(AlarmState.ALARM);
+  }
+
+  private static final String CPU_HIGH_10S = CPU_HIGH.replace("period: 1m", "period: 10s");
+
+  @Test
+  void shouldKeepEvaluatingOnTimeDataWhenOnePointIsStampedMinutesAhead() {
+    start(CPU_HIGH_10S);
+    // Hosts a and b report every second; at 45 s one point of a is stamped 4 minutes ahead (a
+    // skewed clock, inside the 5-minute future tolerance). From 60 s on, a's values are low.
+    for (int second = 0; second <= 120; second++) {
+      Duration now = Duration.ofSeconds(second);
+      wallClockAt(now);
+      send(WEB_A, now, second < 60 ? 80 : 10);
+      send(WEB_B, now, 10);
+      if (second == 45) {
+        send(WEB_A, now.plusMinutes(4), now, 80);
+      }
+    }
+    assertThat(events.readValuesToList())
+        .as("every instance of the task goes on with its on-time data, none goes INSUFFICIENT_DATA")
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly(
+            "web-cpu-high{host=b} OK", "web-cpu-high{host=a} ALARM", "web-cpu-high{host=a} OK");
+    assertThat(discarded("late-datapoints-dropped")).isZero();
+    assertThat(discarded("future-datapoints-held")).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldEvaluateAPointStampedAheadWhenTheWallClockReachesItsPeriod() {
+    start(CPU_HIGH_10S.replace("evaluationPeriods: 3", "evaluationPeriods: 1"));
+    for (int second = 0; second <= 285; second++) {
+      Duration now = Duration.ofSeconds(second);
+      wallClockAt(now);
+      send(WEB_A, now, 10);
+      if (second == 20) {
+        send(WEB_A, Duration.ofSeconds(265), now, 1000); // stamped 4 min 5 s ahead
+      }
+    }
+    List<TestRecord<String, AlarmStateChange>> changes = events.readRecordsToList();
+    assertThat(changes)
+        .extracting(c -> c.value().detail().state().value())
+        .containsExactly(AlarmState.OK, AlarmState.ALARM, AlarmState.OK);
+    // [260 s, 270 s) holds ten on-time 10s and the held 1000: average 100, evaluated when it
+    // closes.
+    TestRecord<String, AlarmStateChange> alarm = changes.get(1);
+    assertThat(alarm.value().detail().state().reason()).contains("100.0");
+    assertThat(alarm.getRecordTime()).isAfterOrEqualTo(T0.plusSeconds(270));
+    assertThat(discarded("future-datapoints-held")).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldEvaluateANewInstanceFromTheCurrentPeriodWhenItsFirstPointIsStampedAhead() {
+    start(CPU_HIGH_10S.replace("evaluationPeriods: 3", "evaluationPeriods: 1"));
+    send(WEB_A, Duration.ofMinutes(4), Duration.ZERO, 80); // the instance's first point
+    for (int second = 0; second <= 15; second++) {
+      Duration now = Duration.ofSeconds(second);
+      wallClockAt(now);
+      send(WEB_A, now, 10);
+    }
+    List<TestRecord<String, AlarmStateChange>> changes = events.readRecordsToList();
+    assertThat(changes)
+        .extracting(c -> c.value().detail().state().value())
+        .containsExactly(AlarmState.OK);
+    assertThat(changes.get(0).getRecordTime()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
+  void shouldNotLetAPointStampedAheadCloseBackloggedPeriodsBeforeTheirDataIsRead() {
+    start(CPU_HIGH_10S);
+    wallClockAt(Duration.ofMinutes(10)); // the processor was down; the data below waited in Kafka
+    for (int second = 0; second <= 120; second++) {
+      Duration at = Duration.ofSeconds(second);
+      send(WEB_A, at, second < 60 ? 80 : 10);
+      if (second == 45) {
+        send(WEB_A, at.plusMinutes(4), at, 80); // written at 45 s, stamped 4 minutes ahead
+      }
+    }
+    assertThat(events.readValuesToList())
+        .as("the backlog is evaluated as it was written, not as the skewed point claims")
+        .extracting(c -> c.detail().state().value())
+        .containsExactly(AlarmState.ALARM, AlarmState.OK);
+    assertThat(discarded("late-datapoints-dropped")).isZero();
   }
 
   @Test
