@@ -7,8 +7,10 @@ import io.tidewatch.rules.test.JUnitXmlWriter;
 import io.tidewatch.rules.test.RuleTestReport;
 import io.tidewatch.rules.test.RuleTestRunner;
 import io.tidewatch.streams.rules.RulesTopic;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,42 +39,48 @@ final class RulesCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code tidewatch rules check DIR}: every error, with file:line:column and a caret. */
+  /**
+   * {@code tidewatch rules check DIR}: every error of the rule files and of the rule tests beside
+   * them ({@code *.test.yaml}), with file:line:column and a caret.
+   */
   @Command(
       name = "check",
       mixinStandardHelpOptions = true,
-      description = "Validate every rule file in DIR; exit 1 if any has an error.")
+      description =
+          "Validate every rule file in DIR and every rule test beside them (*.test.yaml); exit 1"
+              + " if any has an error.")
   static final class Check implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "Directory of rule files (*.yaml).")
+    @Parameters(
+        paramLabel = "DIR",
+        description = "Directory of rule files (*.yaml) and rule tests (*.test.yaml).")
     Path directory;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       if (!Files.isDirectory(directory)) {
         throw new OneLineErrors.UsageException("rules directory " + directory + " does not exist");
       }
-      LoadResult result = RuleLoader.load(directory);
+      LoadResult rules = RuleLoader.load(directory);
+      List<Path> testFiles = RuleLoader.testFilesIn(directory);
+      RuleCheck check = RuleCheck.of(rules, new RuleTestRunner().check(testFiles));
       var out = spec.commandLine().getOut();
-      if (!result.diagnostics().isEmpty()) {
-        out.print(result.render());
-      }
-      int errors =
-          (int)
-              result.diagnostics().stream()
-                  .filter(d -> d.severity() == io.tidewatch.rules.Severity.ERROR)
-                  .count();
+      out.print(check.render());
+      int alarms = rules.ruleSet().alarms().size();
       out.printf(
-          "%s: %d alarm%s, %d error%s%n",
+          "%s: %s, %s, %s%n",
           directory,
-          result.ruleSet().alarms().size(),
-          result.ruleSet().alarms().size() == 1 ? "" : "s",
-          errors,
-          errors == 1 ? "" : "s");
+          plural(alarms, "alarm"),
+          plural(testFiles.size(), "test file"),
+          plural(check.errorCount(), "error"));
       out.flush();
-      return errors > 0 ? OneLineErrors.EXIT_FAILURE : 0;
+      return check.errorCount() > 0 ? OneLineErrors.EXIT_FAILURE : 0;
+    }
+
+    private static String plural(long count, String noun) {
+      return count + " " + noun + (count == 1 ? "" : "s");
     }
   }
 
@@ -134,20 +142,23 @@ final class RulesCommand implements Runnable {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Rule-test files (*.yaml).")
+    @Parameters(
+        paramLabel = "FILE",
+        arity = "1..*",
+        description =
+            "Rule-test files (*.yaml), or directories: every *.test.yaml directly inside one.")
     List<Path> files;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")
     Path junit;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
+      List<Path> testFiles = new ArrayList<>();
       for (Path file : files) {
-        if (!Files.isRegularFile(file)) {
-          throw new OneLineErrors.UsageException("rule-test file " + file + " does not exist");
-        }
+        testFiles.addAll(testFiles(file));
       }
-      RuleTestReport report = new RuleTestRunner().run(files);
+      RuleTestReport report = new RuleTestRunner().run(testFiles);
       var out = spec.commandLine().getOut();
       out.print(report.render());
       out.flush();
@@ -155,6 +166,22 @@ final class RulesCommand implements Runnable {
         JUnitXmlWriter.write(report, junit);
       }
       return report.passed() ? 0 : OneLineErrors.EXIT_FAILURE;
+    }
+
+    /** A file as given, or the rule tests directly inside a directory (at least one). */
+    private static List<Path> testFiles(Path file) throws IOException {
+      if (Files.isDirectory(file)) {
+        List<Path> inside = RuleLoader.testFilesIn(file);
+        if (inside.isEmpty()) {
+          throw new OneLineErrors.UsageException(
+              "no rule tests (*.test.yaml) in directory " + file);
+        }
+        return inside;
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new OneLineErrors.UsageException("rule-test file " + file + " does not exist");
+      }
+      return List.of(file);
     }
   }
 }

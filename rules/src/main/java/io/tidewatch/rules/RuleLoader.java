@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Loads a rules directory: every {@code *.yaml} / {@code *.yml} file in it (not in subdirectories),
- * in file-name order, checked against RULES.md section 1. Every problem in every file is collected,
- * never only the first; nothing here throws on bad input.
+ * Loads a rules directory: every {@code *.yaml} / {@code *.yml} file in it (not in subdirectories)
+ * except the rule tests beside them ({@code *.test.yaml}), in file-name order, checked against
+ * RULES.md section 1. Every problem in every file is collected, never only the first; nothing here
+ * throws on bad input.
  *
  * <p>The same loader backs the stream processor and {@code tidewatch rules check|test|apply}, so
  * what the check accepts is exactly what runs.
@@ -45,18 +47,41 @@ public final class RuleLoader {
     if (!Files.isDirectory(directory)) {
       return failed(label, "'" + label + "' is not a directory of rule files");
     }
-    List<Path> files;
-    try (Stream<Path> entries = Files.list(directory)) {
-      files =
-          entries
-              .filter(Files::isRegularFile)
-              .filter(RuleLoader::isRuleFile)
-              .sorted(Comparator.comparing(path -> path.getFileName().toString()))
-              .toList();
+    try {
+      return loadFiles(ruleFilesIn(directory));
     } catch (IOException e) {
       return failed(label, "cannot list '" + label + "': " + e.getMessage());
     }
-    return loadFiles(files);
+  }
+
+  /**
+   * The rule files directly inside {@code directory}, sorted by name: every {@code *.yaml} and
+   * {@code *.yml} file except rule tests ({@link #isTestFile}), which live beside the rules they
+   * test (RULES.md section 1).
+   */
+  public static List<Path> ruleFilesIn(Path directory) throws IOException {
+    return filesIn(directory, path -> isYaml(path) && !isTestFile(path));
+  }
+
+  /** The rule-test files ({@code *.test.yaml}, {@code *.test.yml}) directly inside a directory. */
+  public static List<Path> testFilesIn(Path directory) throws IOException {
+    return filesIn(directory, RuleLoader::isTestFile);
+  }
+
+  /** Whether a file is a rule test by its name: {@code *.test.yaml} or {@code *.test.yml}. */
+  public static boolean isTestFile(Path path) {
+    String name = path.getFileName().toString();
+    return name.endsWith(".test.yaml") || name.endsWith(".test.yml");
+  }
+
+  private static List<Path> filesIn(Path directory, Predicate<Path> wanted) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries
+          .filter(Files::isRegularFile)
+          .filter(wanted)
+          .sorted(Comparator.comparing(path -> path.getFileName().toString()))
+          .toList();
+    }
   }
 
   /**
@@ -101,7 +126,7 @@ public final class RuleLoader {
     return loading.finish();
   }
 
-  private static boolean isRuleFile(Path path) {
+  private static boolean isYaml(Path path) {
     String name = path.getFileName().toString();
     return name.endsWith(".yaml") || name.endsWith(".yml");
   }

@@ -57,6 +57,21 @@ class RuleLoaderTest {
   }
 
   @Test
+  void shouldLeaveRuleTestsOutWhenLoadingADirectory() throws IOException {
+    Files.writeString(temp.resolve("web.yaml"), "alarms:\n" + GOOD_ALARM.formatted("web-cpu"));
+    Files.writeString(temp.resolve("web.test.yaml"), "ruleFiles: [web.yaml]\ntests: []\n");
+    Files.writeString(temp.resolve("db.test.yml"), "ruleFiles: [web.yaml]\ntests: []\n");
+
+    LoadResult result = RuleLoader.load(temp);
+
+    assertThat(result.diagnostics()).as(result.render()).isEmpty();
+    assertThat(result.ruleSet().alarms()).extracting(AlarmRule::name).containsExactly("web-cpu");
+    assertThat(RuleLoader.ruleFilesIn(temp)).containsExactly(temp.resolve("web.yaml"));
+    assertThat(RuleLoader.testFilesIn(temp))
+        .containsExactly(temp.resolve("db.test.yml"), temp.resolve("web.test.yaml"));
+  }
+
+  @Test
   void shouldReadEveryAlarmKeyWhenAllAreGiven() throws URISyntaxException {
     AlarmRule rule =
         RuleLoader.load(resource("valid")).ruleSet().alarm("web-cpu-high").orElseThrow();

@@ -95,13 +95,25 @@ final class SlackMessages {
       context(blocks, links);
     }
 
+    String text =
+        truncate(
+            escape(
+                look.emoji
+                    + " "
+                    + state
+                    + " "
+                    + fallbackName(alerts)
+                    + ": "
+                    + shortLine(lead, now)),
+            MAX_TEXT);
     ArrayNode attachments = JSON.createArrayNode();
     ObjectNode attachment = attachments.addObject();
     attachment.put("color", look.color);
+    // The Slack client warns on every call whose attachments lack a fallback, top-level text or
+    // not; the notification text is what a client that cannot show the blocks shows anyway.
+    attachment.put("fallback", text);
     attachment.set("blocks", blocks);
-    String text =
-        look.emoji + " " + state + " " + fallbackName(alerts) + ": " + shortLine(lead, now);
-    return new Message(truncate(escape(text), MAX_TEXT), attachments, null);
+    return new Message(text, attachments, null);
   }
 
   /** The thread reply: what changed (resolves, new or changed alerts) or that it still fires. */

@@ -3,9 +3,14 @@ package io.tidewatch.actions.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.slack.api.methods.RequestFormBuilder;
+import com.slack.api.methods.request.chat.ChatUpdateRequest;
 import io.tidewatch.actions.core.Notification;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -119,6 +124,41 @@ class SlackMessagesTest {
         .isEqualTo(
             "🔴 ALARM web-cpu-high{host=web-1}: cpu_utilization 91.2% &gt; 70% for 3 of the last 5 minutes");
     Golden.assertMatches("slack/firing.json", json(message));
+  }
+
+  @Test
+  void shouldGiveTheSlackClientNothingToWarnAboutWhenAChannelMessageIsUpdated() throws Exception {
+    Notification.Alert firing =
+        new Notification.Alert(
+            event("web-1", AlarmState.ALARM, AlarmState.OK, FIRED, "page", HOT),
+            Notification.Status.FIRING,
+            true,
+            FIRED,
+            null);
+    SlackMessages.Message message =
+        SlackMessages.parent(
+            notification(Notification.Kind.FIRST, Map.of(), firing), GRAFANA, FIRED);
+    ChatUpdateRequest update =
+        ChatUpdateRequest.builder()
+            .channel("COPSALERTS")
+            .ts("1700000000.000101")
+            .text(message.text())
+            .attachmentsAsString(SlackMessages.JSON.writeValueAsString(message.attachments()))
+            .build();
+
+    // slf4j-simple writes WARN lines to the System.err of the moment.
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      RequestFormBuilder.toForm(update).build();
+    } finally {
+      System.setErr(err);
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("is missing");
+    assertThat(message.attachments())
+        .allSatisfy(a -> assertThat(a.path("fallback").asText()).isEqualTo(message.text()));
   }
 
   @Test

@@ -81,20 +81,80 @@ public final class RuleTestRunner {
     return run(List.of(testFiles));
   }
 
+  /**
+   * Checks rule-test files without running them, for {@code tidewatch rules check}: the test file
+   * itself, the rule files it names and every alarm and action its expectations name.
+   *
+   * @return one result per file, with diagnostics and no tests
+   */
+  public List<RuleTestFileResult> check(List<Path> testFiles) {
+    return testFiles.stream().map(file -> prepare(file).checked()).toList();
+  }
+
   private RuleTestFileResult runFile(Path path) {
+    Prepared prepared = prepare(path);
+    if (prepared.hasErrors()) {
+      return prepared.checked();
+    }
+    List<RuleTestResult> tests = new ArrayList<>();
+    for (RuleTestCase test : prepared.file().tests()) {
+      long started = clock.millis();
+      List<RuleTestFailure> failures = runTest(test, prepared.rules());
+      tests.add(
+          new RuleTestResult(
+              prepared.label(),
+              test.name(),
+              Duration.ofMillis(clock.millis() - started),
+              failures));
+    }
+    return new RuleTestFileResult(
+        prepared.label(), prepared.diagnostics(), prepared.sources(), tests);
+  }
+
+  /**
+   * A test file read, parsed and checked, with its rule files loaded; ready to run unless it has
+   * errors ({@code file} and {@code rules} are null then).
+   */
+  private record Prepared(
+      String label,
+      List<Diagnostic> diagnostics,
+      Map<String, String> sources,
+      RuleTestFile file,
+      RuleSet rules) {
+
+    static Prepared failed(String label, DiagnosticCode code, String message) {
+      return new Prepared(
+          label,
+          List.of(Diagnostic.of(code, SourceSpan.file(label), message)),
+          Map.of(),
+          null,
+          null);
+    }
+
+    boolean hasErrors() {
+      return file == null || diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+
+    RuleTestFileResult checked() {
+      return new RuleTestFileResult(label, diagnostics, sources, List.of());
+    }
+  }
+
+  private static Prepared prepare(Path path) {
     String label = path.toString();
     List<Diagnostic> diagnostics = new ArrayList<>();
     Map<String, String> sources = new LinkedHashMap<>();
     String text;
     try {
       if (Files.size(path) > RuleLoader.MAX_FILE_BYTES) {
-        return failed(label, DiagnosticCode.TOO_LARGE, "the rule-test file is larger than 4 MiB");
+        return Prepared.failed(
+            label, DiagnosticCode.TOO_LARGE, "the rule-test file is larger than 4 MiB");
       }
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (CharacterCodingException e) {
-      return failed(label, DiagnosticCode.UNREADABLE, "'" + label + "' is not UTF-8 text");
+      return Prepared.failed(label, DiagnosticCode.UNREADABLE, "'" + label + "' is not UTF-8 text");
     } catch (IOException e) {
-      return failed(label, DiagnosticCode.UNREADABLE, "cannot read '" + label + "': " + e);
+      return Prepared.failed(label, DiagnosticCode.UNREADABLE, "cannot read '" + label + "': " + e);
     }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -106,39 +166,25 @@ public final class RuleTestRunner {
         Comparator.comparingInt((Diagnostic d) -> d.span().line())
             .thenComparingInt(d -> d.span().column()));
     if (parsed.isEmpty()) {
-      return new RuleTestFileResult(label, diagnostics, sources, List.of());
+      return new Prepared(label, diagnostics, sources, null, null);
     }
     LoadResult loaded = RuleLoader.loadFiles(expand(parsed.get().ruleFiles()));
     diagnostics.addAll(loaded.diagnostics());
     sources.putAll(loaded.sources());
     if (loaded.hasErrors()) {
-      return new RuleTestFileResult(label, diagnostics, sources, List.of());
+      return new Prepared(label, diagnostics, sources, null, null);
     }
     RuleSet rules = loaded.ruleSet();
-    int before = diagnostics.size();
     for (RuleTestCase test : parsed.get().tests()) {
       checkReferences(test, rules, diagnostics);
     }
-    if (diagnostics.subList(before, diagnostics.size()).stream().anyMatch(Diagnostic::isError)) {
-      return new RuleTestFileResult(label, diagnostics, sources, List.of());
-    }
-    List<RuleTestResult> tests = new ArrayList<>();
-    for (RuleTestCase test : parsed.get().tests()) {
-      long started = clock.millis();
-      List<RuleTestFailure> failures = runTest(test, rules);
-      tests.add(
-          new RuleTestResult(
-              label, test.name(), Duration.ofMillis(clock.millis() - started), failures));
-    }
-    return new RuleTestFileResult(label, diagnostics, sources, tests);
+    return new Prepared(label, diagnostics, sources, parsed.get(), rules);
   }
 
-  private static RuleTestFileResult failed(String label, DiagnosticCode code, String message) {
-    return new RuleTestFileResult(
-        label, List.of(Diagnostic.of(code, SourceSpan.file(label), message)), Map.of(), List.of());
-  }
-
-  /** Rule files as named, directories as the rule files directly inside them, sorted by name. */
+  /**
+   * Rule files as named, directories as the rule files directly inside them (rule tests left out),
+   * sorted by name.
+   */
   private static List<Path> expand(List<Path> ruleFiles) {
     List<Path> files = new ArrayList<>();
     for (Path path : ruleFiles) {
@@ -146,15 +192,8 @@ public final class RuleTestRunner {
         files.add(path);
         continue;
       }
-      try (Stream<Path> entries = Files.list(path)) {
-        entries
-            .filter(Files::isRegularFile)
-            .filter(
-                file ->
-                    file.getFileName().toString().endsWith(".yaml")
-                        || file.getFileName().toString().endsWith(".yml"))
-            .sorted(Comparator.comparing(file -> file.getFileName().toString()))
-            .forEach(files::add);
+      try {
+        files.addAll(RuleLoader.ruleFilesIn(path));
       } catch (IOException e) {
         files.add(path); // the loader reports it unreadable
       }
