@@ -41,12 +41,14 @@ import org.slf4j.LoggerFactory;
  * accepted point or record; {@code UNAVAILABLE} (retryable) when Kafka does not, when the receiver
  * is shutting down, or when more than {@code workerThreads × 64} calls are in progress; {@code
  * RESOURCE_EXHAUSTED} for a message larger than {@link OtlpReceiverConfig#maxBodyBytes()} after
- * decompression; {@code UNIMPLEMENTED} for logs when the sink takes metrics only.
+ * decompression; {@code INVALID_ARGUMENT} (not retried) when Kafka refuses a record of the export
+ * as too large; {@code UNIMPLEMENTED} for logs when the sink takes metrics only.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
   private static final long CLOSE_GRACE_SECONDS = 10;
+  private static final int CALLS_IN_PROGRESS_PER_THREAD = 64;
 
   private final Server server;
   private final ExecutorService workers;
@@ -101,7 +103,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     ExecutorService workers =
         Executors.newFixedThreadPool(config.workerThreads(), threads("tidewatch-otlp-grpc-"));
     ServerInterceptor limit =
-        new InFlightLimit(config.workerThreads() * OtlpHttpReceiver.QUEUED_REQUESTS_PER_THREAD);
+        new InFlightLimit(config.workerThreads() * CALLS_IN_PROGRESS_PER_THREAD);
     Server server =
         NettyServerBuilder.forAddress(address)
             .executor(workers)
@@ -199,6 +201,13 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     return Status.UNAVAILABLE.withDescription(message + "; retry later");
   }
 
+  /** A permanent refusal: {@code INVALID_ARGUMENT}, which OTLP exporters do not retry. */
+  private static RuntimeException tooLarge(
+      OtlpExports exports, boolean logs, OtlpExports.TooLargeException e) {
+    exports.refused(logs, OtlpRequestRejectReason.RECORD_TOO_LARGE);
+    return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+  }
+
   private static final class MetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
     private final OtlpExports exports;
 
@@ -215,6 +224,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         response.onCompleted();
       } catch (OtlpExports.UnavailableException e) {
         response.onError(unavailable(e.getMessage()).asRuntimeException());
+      } catch (OtlpExports.TooLargeException e) {
+        response.onError(tooLarge(exports, false, e));
       }
     }
   }
@@ -234,6 +245,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         response.onCompleted();
       } catch (OtlpExports.UnavailableException e) {
         response.onError(unavailable(e.getMessage()).asRuntimeException());
+      } catch (OtlpExports.TooLargeException e) {
+        response.onError(tooLarge(exports, true, e));
       } catch (OtlpExports.LogsNotReceivedException e) {
         response.onError(Status.UNIMPLEMENTED.withDescription(e.getMessage()).asRuntimeException());
       }
