@@ -3,6 +3,7 @@ package io.tidewatch.ingest.otlp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -16,10 +17,19 @@ final class ThrottledWarning {
   static final Duration INTERVAL = Duration.ofMinutes(1);
 
   private final Logger log;
+  private final LongSupplier nanoTime;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
   ThrottledWarning(Logger log) {
+    this(log, System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the time in nanoseconds ({@link System#nanoTime()}; a test's own)
+   */
+  ThrottledWarning(Logger log, LongSupplier nanoTime) {
     this.log = log;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -27,7 +37,7 @@ final class ThrottledWarning {
    * logged within the interval.
    */
   void warn(String kind, String format, Object... args) {
-    long suppressed = windows.computeIfAbsent(kind, k -> new Window()).admit(System.nanoTime());
+    long suppressed = windows.computeIfAbsent(kind, k -> new Window()).admit(nanoTime.getAsLong());
     if (suppressed < 0) {
       return;
     }

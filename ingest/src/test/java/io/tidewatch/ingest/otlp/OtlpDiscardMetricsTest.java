@@ -24,9 +24,11 @@ import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -187,6 +189,53 @@ class OtlpDiscardMetricsTest {
     assertThat(scrape())
         .contains("tidewatch_discarded_total{reason=\"nan\",source=\"otlp-metrics\"} 1.0\n")
         .contains("tidewatch_ingested_total{source=\"otlp-metrics\"} 1.0\n");
+  }
+
+  @Test
+  void shouldCountRefusedRequestsByReasonWhenTheyCanNeverSucceed() throws Exception {
+    try (OtlpHttpReceiver receiver =
+        OtlpHttpReceiver.start(config().withMaxBodyBytes(1024), sink(), endpoint.registry())) {
+      URI metricsUri = receiver.endpoint();
+      URI logsUri = receiver.logsEndpoint();
+      byte[] badProtobuf = {0x0A, 0x05, 0x01};
+      byte[] numberAsBody =
+          "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"severityText\":5}]}]}]}"
+              .getBytes(StandardCharsets.UTF_8);
+
+      assertThat(post(metricsUri, "text/plain", new byte[] {1})).isEqualTo(415);
+      assertThat(post(metricsUri, "application/x-protobuf", badProtobuf)).isEqualTo(400);
+      assertThat(post(metricsUri, "application/x-protobuf", new byte[2048])).isEqualTo(413);
+      assertThat(post(metricsUri, "application/x-protobuf", badProtobuf)).isEqualTo(400);
+      assertThat(post(logsUri, "application/json", numberAsBody)).isEqualTo(400);
+      assertThat(post(logsUri, "application/yaml", new byte[] {1})).isEqualTo(415);
+    }
+
+    assertThat(scrape())
+        .contains(
+            "tidewatch_discarded_total{reason=\"request_unsupported_media_type\","
+                + "source=\"otlp-metrics\"} 1.0\n")
+        .contains(
+            "tidewatch_discarded_total{reason=\"request_malformed\",source=\"otlp-metrics\"}"
+                + " 2.0\n")
+        .contains(
+            "tidewatch_discarded_total{reason=\"request_too_large\",source=\"otlp-metrics\"}"
+                + " 1.0\n")
+        .contains(
+            "tidewatch_discarded_total{reason=\"request_malformed\",source=\"otlp-logs\"} 1.0\n")
+        .contains(
+            "tidewatch_discarded_total{reason=\"request_unsupported_media_type\","
+                + "source=\"otlp-logs\"} 1.0\n");
+  }
+
+  private int post(URI uri, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static LogRecord record(String body) {
