@@ -187,13 +187,24 @@ final class UpCommand implements Callable<Integer> {
   }
 
   private OtlpReceiverConfig otlpReceiverConfig() {
+    OtlpReceiverConfig defaults = OtlpReceiverConfig.defaults();
     try {
-      return OtlpReceiverConfig.defaults()
-          .withHeaderTimeout(otlpHeaderTimeout)
-          .withBodyTimeout(otlpBodyTimeout)
-          .withMaxConnections(otlpMaxConnections);
+      // in one constructor call, so that every violation is reported
+      return new OtlpReceiverConfig(
+          defaults.host(),
+          defaults.port(),
+          defaults.maxBodyBytes(),
+          defaults.attributeFilter(),
+          defaults.workerThreads(),
+          defaults.ackTimeout(),
+          defaults.logGrouping(),
+          otlpHeaderTimeout,
+          otlpBodyTimeout,
+          otlpMaxConnections);
     } catch (IllegalArgumentException e) {
-      throw new OneLineErrors.UsageException(e.getMessage());
+      throw new OneLineErrors.UsageException(
+          e.getMessage()
+              + " (set by --otlp-header-timeout, --otlp-body-timeout, --otlp-max-connections)");
     }
   }
 

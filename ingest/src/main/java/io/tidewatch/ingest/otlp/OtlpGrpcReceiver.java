@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,7 +100,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
     OtlpExports exports = new OtlpExports(config, sink, clock, registry);
     ExecutorService workers =
-        Executors.newFixedThreadPool(config.workerThreads(), threads("tidewatch-otlp-grpc-"));
+        Executors.newFixedThreadPool(
+            config.workerThreads(), DaemonThreads.named("tidewatch-otlp-grpc-"));
     ServerInterceptor limit =
         new InFlightLimit(config.workerThreads() * CALLS_IN_PROGRESS_PER_THREAD);
     Server server =
@@ -186,15 +186,6 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     server.shutdownNow();
     workers.shutdownNow();
     LOG.info("OTLP/gRPC receiver on {} stopped", target);
-  }
-
-  private static ThreadFactory threads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private static Status unavailable(String message) {

@@ -73,7 +73,8 @@ final class ReadDeadline {
     expired = false;
     arms++;
     try {
-      pending = timer.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      int arm = arms;
+      pending = timer.schedule(() -> expire(arm), timeout.toNanos(), TimeUnit.NANOSECONDS);
       armed = true;
     } catch (RejectedExecutionException closing) {
       // the receiver is closing: it closes every connection itself
@@ -96,8 +97,9 @@ final class ReadDeadline {
     return expired;
   }
 
-  private synchronized void expire() {
-    if (armed) {
+  /** The deadline of arm number {@code arm} has passed; a later arm has a deadline of its own. */
+  private synchronized void expire(int arm) {
+    if (armed && arm == arms) {
       armed = false;
       expired = true;
       expiredArm = arms;

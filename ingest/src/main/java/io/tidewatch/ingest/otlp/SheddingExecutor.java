@@ -7,10 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +37,7 @@ final class SheddingExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SheddingExecutor.class);
   private static final int SHEDDING_THREADS = 1;
   private static final int SHEDDING_QUEUE = 64;
+  private static final long IDLE_THREAD_SECONDS = 60;
   private static final ThreadLocal<Boolean> SHEDDING = ThreadLocal.withInitial(() -> false);
 
   private final ThreadPoolExecutor readers;
@@ -52,7 +51,8 @@ final class SheddingExecutor implements Executor {
         pool("tidewatch-otlp-http-", maxConnections, new SynchronousQueue<>()); // no waiting
     this.shedders =
         pool("tidewatch-otlp-shed-", SHEDDING_THREADS, new ArrayBlockingQueue<>(SHEDDING_QUEUE));
-    this.timer = new ScheduledThreadPoolExecutor(1, threads("tidewatch-otlp-deadline-"));
+    this.timer =
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("tidewatch-otlp-deadline-"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.headerTimeout = headerTimeout;
     this.headerTimeouts = new ThrottledWarning(LOG);
@@ -111,16 +111,7 @@ final class SheddingExecutor implements Executor {
         0,
         TimeUnit.MILLISECONDS,
         queue,
-        threads(name),
+        DaemonThreads.named(name),
         new ThreadPoolExecutor.AbortPolicy());
-  }
-
-  private static ThreadFactory threads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -341,6 +341,37 @@ class OtlpDiscardMetricsTest {
     }
   }
 
+  @Test
+  void shouldRejectAPointWithAnOversizedNameAsPartialSuccessNotUnavailableOverGrpc()
+      throws Exception {
+    ExportMetricsServiceResponse response;
+    try (OtlpGrpcReceiver receiver =
+        OtlpGrpcReceiver.start(config(), sink(), endpoint.registry())) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forTarget(receiver.target()).usePlaintext().build();
+      try {
+        response =
+            MetricsServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .export(
+                    request(
+                        resource(attr("service.name", "checkout")),
+                        gauge("n".repeat(600 * 1024), "1", point(SENT, 1)),
+                        gauge("cpu", "1", point(SENT, 0.25))));
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+
+    assertThat(response.getPartialSuccess().getRejectedDataPoints()).isEqualTo(1);
+    assertThat(response.getPartialSuccess().getErrorMessage())
+        .endsWith("has 614400 characters, more than the limit of 255");
+    assertThat(scrape())
+        .contains(
+            "tidewatch_discarded_total{reason=\"name_too_long\",source=\"otlp-metrics\"} 1.0\n")
+        .contains("tidewatch_ingested_total{source=\"otlp-metrics\"} 1.0\n");
+  }
+
   /** A record within every field limit whose attributes make it larger than Kafka's 1 MiB. */
   private static ExportLogsServiceRequest recordLargerThanKafkaTakes() {
     LogRecord.Builder record = record("big").toBuilder();
