@@ -66,6 +66,7 @@ final class ReadDeadline {
 
   /** From now on the read must end within {@code timeout}. */
   synchronized void arm(Duration timeout) {
+    armed = false;
     cancelTimer();
     if (timer == null) {
       return;
