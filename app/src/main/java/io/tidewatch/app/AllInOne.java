@@ -56,6 +56,8 @@ final class AllInOne implements AutoCloseable {
    * @param ingest file connector settings (as for {@code tidewatch ingest --config}) to run in a
    *     standalone Connect worker, offsets in {@code dataDir/ingest.offsets}; empty runs none
    * @param metricsPort the port of {@code /metrics} (Prometheus text) on 127.0.0.1 (0 = a free one)
+   * @param otlpReceiver the OTLP receivers' other settings (timeouts, connection limit); its host
+   *     and port are replaced by {@code otlpHost} and the ports above
    */
   record Config(
       Path dataDir,
@@ -69,12 +71,44 @@ final class AllInOne implements AutoCloseable {
       boolean demo,
       boolean dryRun,
       Topics topics,
-      Optional<Path> ingest) {
+      Optional<Path> ingest,
+      OtlpReceiverConfig otlpReceiver) {
     Config {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(topics, "topics");
       Objects.requireNonNull(ingest, "ingest");
+      Objects.requireNonNull(otlpReceiver, "otlpReceiver");
+    }
+
+    /** With the OTLP receivers' default timeouts and limits. */
+    Config(
+        Path dataDir,
+        Optional<String> bootstrapServers,
+        int kafkaPort,
+        String otlpHost,
+        int otlpPort,
+        int otlpGrpcPort,
+        int metricsPort,
+        Optional<RuleFiles.Publication> rules,
+        boolean demo,
+        boolean dryRun,
+        Topics topics,
+        Optional<Path> ingest) {
+      this(
+          dataDir,
+          bootstrapServers,
+          kafkaPort,
+          otlpHost,
+          otlpPort,
+          otlpGrpcPort,
+          metricsPort,
+          rules,
+          demo,
+          dryRun,
+          topics,
+          ingest,
+          OtlpReceiverConfig.defaults());
     }
   }
 
@@ -156,7 +190,7 @@ final class AllInOne implements AutoCloseable {
             config.topics().metrics().name(),
             logsProducer,
             config.topics().logs().name());
-    OtlpReceiverConfig otlp = OtlpReceiverConfig.defaults().withHost(config.otlpHost());
+    OtlpReceiverConfig otlp = config.otlpReceiver().withHost(config.otlpHost());
     OtlpHttpReceiver receiver =
         listen(
             () ->

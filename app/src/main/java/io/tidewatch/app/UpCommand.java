@@ -1,9 +1,11 @@
 package io.tidewatch.app;
 
+import io.tidewatch.ingest.otlp.OtlpReceiverConfig;
 import io.tidewatch.model.topic.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -79,6 +81,35 @@ final class UpCommand implements Callable<Integer> {
   int otlpGrpcPort;
 
   @Option(
+      names = "--otlp-header-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "10s",
+      description =
+          "OTLP/HTTP: close a connection whose request headers take longer than this to arrive"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration otlpHeaderTimeout;
+
+  @Option(
+      names = "--otlp-body-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "30s",
+      description =
+          "OTLP/HTTP: close a connection whose request body takes longer than this to arrive"
+              + " after its headers (default: ${DEFAULT-VALUE}).")
+  Duration otlpBodyTimeout;
+
+  @Option(
+      names = "--otlp-max-connections",
+      paramLabel = "N",
+      defaultValue = "32",
+      description =
+          "OTLP/HTTP: requests read and served at once; beyond this a request is answered 503"
+              + " with Retry-After (default: ${DEFAULT-VALUE}).")
+  int otlpMaxConnections;
+
+  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       defaultValue = "9464",
@@ -136,7 +167,8 @@ final class UpCommand implements Callable<Integer> {
             demo,
             dryRun,
             new Topics(topicPrefix),
-            Optional.ofNullable(ingest));
+            Optional.ofNullable(ingest),
+            otlpReceiverConfig());
     CountDownLatch stopped = new CountDownLatch(1);
     AllInOne allInOne = AllInOne.start(config, out);
     Runtime.getRuntime()
@@ -152,6 +184,28 @@ final class UpCommand implements Callable<Integer> {
     Banner.print(out, allInOne.endpoints(), rules, allInOne.rules(), demo);
     stopped.await();
     return 0;
+  }
+
+  private OtlpReceiverConfig otlpReceiverConfig() {
+    OtlpReceiverConfig defaults = OtlpReceiverConfig.defaults();
+    try {
+      // in one constructor call, so that every violation is reported
+      return new OtlpReceiverConfig(
+          defaults.host(),
+          defaults.port(),
+          defaults.maxBodyBytes(),
+          defaults.attributeFilter(),
+          defaults.workerThreads(),
+          defaults.ackTimeout(),
+          defaults.logGrouping(),
+          otlpHeaderTimeout,
+          otlpBodyTimeout,
+          otlpMaxConnections);
+    } catch (IllegalArgumentException e) {
+      throw new OneLineErrors.UsageException(
+          e.getMessage()
+              + " (set by --otlp-header-timeout, --otlp-body-timeout, --otlp-max-connections)");
+    }
   }
 
   private Optional<Path> rulesDirectory() {

@@ -190,6 +190,25 @@ class CliTest {
   }
 
   @Test
+  void shouldExitWithUsageErrorWhenOtlpReceiverLimitsAreOutOfRange() {
+    Run run =
+        run(
+            "up",
+            "--otlp-body-timeout",
+            "0s",
+            "--otlp-max-connections",
+            "0",
+            "--data-dir",
+            dir.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("bodyTimeout: a positive duration. Found: PT0S")
+        .contains("maxConnections: 1..4096. Found: 0")
+        .contains("--otlp-max-connections");
+  }
+
+  @Test
   void shouldExitWithUsageErrorNamingTheOptionWhenTheOtlpGrpcPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run run =

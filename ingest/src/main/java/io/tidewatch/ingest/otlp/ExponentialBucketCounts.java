@@ -50,6 +50,8 @@ record ExponentialBucketCounts(
               + Long.toUnsignedString(point.getCount())
               + " is not the sum of the zero and bucket counts");
     }
+    checkRange(point.getScale(), point.getPositive().getOffset(), positive, "positive");
+    checkRange(point.getScale(), point.getNegative().getOffset(), negative, "negative");
     return new ExponentialBucketCounts(
         point.getCount(),
         point.hasSum() ? point.getSum() : Double.NaN,
@@ -62,6 +64,29 @@ record ExponentialBucketCounts(
         positive,
         point.getNegative().getOffset(),
         negative);
+  }
+
+  /**
+   * Every bucket that holds samples must start within the range of a double: a bucket beyond it (an
+   * offset near 2^31 at a low scale is a bucket at 2^(10^12)) would hold samples no double can be,
+   * and its bounds would come out as infinity and then be read as 0.
+   */
+  private static void checkRange(int scale, int offset, long[] counts, String side) {
+    for (int i = counts.length - 1; i >= 0; i--) {
+      if (counts[i] > 0) {
+        long index = (long) offset + i;
+        if (Double.isInfinite(lowerBound(scale, index))) {
+          throw new IllegalArgumentException(
+              side
+                  + " bucket "
+                  + index
+                  + " at scale "
+                  + scale
+                  + " starts beyond the largest double");
+        }
+        return; // the highest non-empty bucket has the highest bound
+      }
+    }
   }
 
   private static long[] counts(List<Long> list) {
@@ -114,12 +139,12 @@ record ExponentialBucketCounts(
       if (earlierCounts[i] == 0) {
         continue;
       }
-      int index = ((earlierOffset + i) >> shift) - offset; // >> floors: right for negatives too
+      long index = (((long) earlierOffset + i) >> shift) - offset; // >> floors negatives too
       if (index < 0 || index >= delta.length) {
         return null;
       }
-      delta[index] -= earlierCounts[i];
-      if (delta[index] < 0) {
+      delta[(int) index] -= earlierCounts[i];
+      if (delta[(int) index] < 0) {
         return null;
       }
     }
@@ -135,8 +160,8 @@ record ExponentialBucketCounts(
   public void forEachBucket(BucketVisitor visitor) {
     for (int i = negative.length - 1; i >= 0; i--) {
       if (negative[i] > 0) {
-        visitor.bucket(
-            -lowerBound(negativeOffset + i + 1), -lowerBound(negativeOffset + i), negative[i]);
+        long index = (long) negativeOffset + i;
+        visitor.bucket(-lowerBound(index + 1), -lowerBound(index), negative[i]);
       }
     }
     if (zeroCount > 0) {
@@ -144,14 +169,18 @@ record ExponentialBucketCounts(
     }
     for (int i = 0; i < positive.length; i++) {
       if (positive[i] > 0) {
-        visitor.bucket(
-            lowerBound(positiveOffset + i), lowerBound(positiveOffset + i + 1), positive[i]);
+        long index = (long) positiveOffset + i;
+        visitor.bucket(lowerBound(index), lowerBound(index + 1), positive[i]);
       }
     }
   }
 
   /** {@code base^index}. */
-  private double lowerBound(int index) {
+  private double lowerBound(long index) {
+    return lowerBound(scale, index);
+  }
+
+  private static double lowerBound(int scale, long index) {
     return Math.pow(2.0, Math.scalb((double) index, -scale));
   }
 }

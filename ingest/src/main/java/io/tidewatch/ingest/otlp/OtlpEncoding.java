@@ -1,7 +1,5 @@
 package io.tidewatch.ingest.otlp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,19 +43,21 @@ enum OtlpEncoding {
     @Override
     void merge(byte[] body, Message.Builder request, boolean idsAnywhere)
         throws InvalidProtocolBufferException {
+      JsonNode root = JsonSyntax.read(body);
+      ProtoJsonTypes.check(root, request.getDescriptorForType());
       try {
         if (idsAnywhere ? containsAny(body, ID_KEYS) : contains(body, EXEMPLARS)) {
-          JSON_PARSER.merge(HexIds.rewrite(body, idsAnywhere), request);
+          JSON_PARSER.merge(HexIds.rewrite(root, idsAnywhere), request);
         } else {
           JSON_PARSER.merge(
               new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
               request);
         }
       } catch (InvalidProtocolBufferException e) {
-        throw e;
+        throw new InvalidProtocolBufferException(JsonSyntax.withoutGsonAdvice(e.getMessage()));
       } catch (IOException | RuntimeException e) {
-        // JsonFormat reports some syntax errors as unchecked Gson exceptions
-        throw new InvalidProtocolBufferException(e.getMessage());
+        // JsonFormat reports some errors as unchecked Gson exceptions
+        throw new InvalidProtocolBufferException(JsonSyntax.withoutGsonAdvice(e.getMessage()));
       }
     }
 
@@ -161,18 +161,11 @@ enum OtlpEncoding {
    * base64.
    */
   private static final class HexIds {
-    private static final ObjectMapper MAPPER =
-        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper MAPPER = JsonSyntax.MAPPER;
     private static final Map<String, Integer> ID_LENGTHS =
         Map.of("traceId", 32, "trace_id", 32, "spanId", 16, "span_id", 16);
 
-    static String rewrite(byte[] body, boolean anywhere) throws IOException {
-      JsonNode root;
-      try {
-        root = MAPPER.readTree(body);
-      } catch (JsonProcessingException e) {
-        throw new InvalidProtocolBufferException(e.getOriginalMessage());
-      }
+    static String rewrite(JsonNode root, boolean anywhere) throws IOException {
       visit(root, anywhere, false);
       return MAPPER.writeValueAsString(root);
     }

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,16 @@ final class OtlpExports {
   /** Kafka did not take the export in time: the client is to retry later. */
   static final class UnavailableException extends Exception {
     UnavailableException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Kafka refused a record of the export as too large: sent again, it would be refused again, so
+   * the client is told not to retry.
+   */
+  static final class TooLargeException extends Exception {
+    TooLargeException(String message) {
       super(message, null, false, false);
     }
   }
@@ -75,7 +86,7 @@ final class OtlpExports {
   }
 
   ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request)
-      throws UnavailableException {
+      throws UnavailableException, TooLargeException {
     return publishMetrics(metricsMapper.map(request, clock.instant()));
   }
 
@@ -86,12 +97,12 @@ final class OtlpExports {
    * @throws InvalidProtocolBufferException when the body is not an export request
    */
   ExportMetricsServiceResponse metrics(byte[] protobuf)
-      throws InvalidProtocolBufferException, UnavailableException {
+      throws InvalidProtocolBufferException, UnavailableException, TooLargeException {
     return publishMetrics(metricsMapper.map(protobuf, clock.instant()));
   }
 
   private ExportMetricsServiceResponse publishMetrics(MappingResult<MappedPoint> result)
-      throws UnavailableException {
+      throws UnavailableException, TooLargeException {
     if (!result.accepted().isEmpty()) {
       String topic = sink.metricsTopic();
       publish(
@@ -115,7 +126,7 @@ final class OtlpExports {
   }
 
   ExportLogsServiceResponse logs(ExportLogsServiceRequest request)
-      throws UnavailableException, LogsNotReceivedException {
+      throws UnavailableException, TooLargeException, LogsNotReceivedException {
     if (!sink.takesLogs()) {
       throw new LogsNotReceivedException();
     }
@@ -141,6 +152,11 @@ final class OtlpExports {
     return response.build();
   }
 
+  /** Counts a whole request refused for good, as one discarded item of its signal. */
+  void refused(boolean logs, OtlpRequestRejectReason reason) {
+    (logs ? logsMeters : metricsMeters).discarded(reason, 1);
+  }
+
   /**
    * Counts an export once it is answered with success: a request that Kafka did not take is retried
    * by the exporter, and counting it each time would count its rejections twice.
@@ -158,7 +174,7 @@ final class OtlpExports {
    */
   private <V> void publish(
       Producer<String, V> producer, String topic, Supplier<List<ProducerRecord<String, V>>> records)
-      throws UnavailableException {
+      throws UnavailableException, TooLargeException {
     try {
       List<ProducerRecord<String, V>> batch = records.get();
       if (batch.isEmpty()) {
@@ -173,17 +189,32 @@ final class OtlpExports {
         ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof RecordTooLargeException tooLarge) {
+        throw tooLarge(topic, tooLarge);
+      }
       throw unavailable(topic, describe(e.getCause()));
     } catch (TimeoutException e) {
       throw unavailable(topic, "no acknowledgement within " + ackTimeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(topic, "interrupted while waiting for acknowledgements");
+    } catch (RecordTooLargeException e) {
+      throw tooLarge(topic, e);
     } catch (RuntimeException e) {
       // send() itself throws when metadata cannot be fetched in max.block.ms or the producer is
       // closed
       throw unavailable(topic, describe(e));
     }
+  }
+
+  private static TooLargeException tooLarge(String topic, RecordTooLargeException e) {
+    return new TooLargeException(
+        "Kafka topic '"
+            + topic
+            + "' refuses a record of this export as too large ("
+            + abbreviate(String.valueOf(e.getMessage()))
+            + "): send fewer or smaller points or log records per export; sent again, it would be"
+            + " refused again");
   }
 
   private static String describe(Throwable cause) {

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,12 +40,14 @@ import org.slf4j.LoggerFactory;
  * accepted point or record; {@code UNAVAILABLE} (retryable) when Kafka does not, when the receiver
  * is shutting down, or when more than {@code workerThreads × 64} calls are in progress; {@code
  * RESOURCE_EXHAUSTED} for a message larger than {@link OtlpReceiverConfig#maxBodyBytes()} after
- * decompression; {@code UNIMPLEMENTED} for logs when the sink takes metrics only.
+ * decompression; {@code INVALID_ARGUMENT} (not retried) when Kafka refuses a record of the export
+ * as too large; {@code UNIMPLEMENTED} for logs when the sink takes metrics only.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
   private static final long CLOSE_GRACE_SECONDS = 10;
+  private static final int CALLS_IN_PROGRESS_PER_THREAD = 64;
 
   private final Server server;
   private final ExecutorService workers;
@@ -99,9 +100,10 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
     OtlpExports exports = new OtlpExports(config, sink, clock, registry);
     ExecutorService workers =
-        Executors.newFixedThreadPool(config.workerThreads(), threads("tidewatch-otlp-grpc-"));
+        Executors.newFixedThreadPool(
+            config.workerThreads(), DaemonThreads.named("tidewatch-otlp-grpc-"));
     ServerInterceptor limit =
-        new InFlightLimit(config.workerThreads() * OtlpHttpReceiver.QUEUED_REQUESTS_PER_THREAD);
+        new InFlightLimit(config.workerThreads() * CALLS_IN_PROGRESS_PER_THREAD);
     Server server =
         NettyServerBuilder.forAddress(address)
             .executor(workers)
@@ -186,17 +188,15 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     LOG.info("OTLP/gRPC receiver on {} stopped", target);
   }
 
-  private static ThreadFactory threads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
   private static Status unavailable(String message) {
     return Status.UNAVAILABLE.withDescription(message + "; retry later");
+  }
+
+  /** A permanent refusal: {@code INVALID_ARGUMENT}, which OTLP exporters do not retry. */
+  private static RuntimeException tooLarge(
+      OtlpExports exports, boolean logs, OtlpExports.TooLargeException e) {
+    exports.refused(logs, OtlpRequestRejectReason.RECORD_TOO_LARGE);
+    return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
   }
 
   private static final class MetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
@@ -215,6 +215,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         response.onCompleted();
       } catch (OtlpExports.UnavailableException e) {
         response.onError(unavailable(e.getMessage()).asRuntimeException());
+      } catch (OtlpExports.TooLargeException e) {
+        response.onError(tooLarge(exports, false, e));
       }
     }
   }
@@ -234,6 +236,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         response.onCompleted();
       } catch (OtlpExports.UnavailableException e) {
         response.onError(unavailable(e.getMessage()).asRuntimeException());
+      } catch (OtlpExports.TooLargeException e) {
+        response.onError(tooLarge(exports, true, e));
       } catch (OtlpExports.LogsNotReceivedException e) {
         response.onError(Status.UNIMPLEMENTED.withDescription(e.getMessage()).asRuntimeException());
       }

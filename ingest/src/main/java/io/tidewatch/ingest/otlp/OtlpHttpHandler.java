@@ -12,9 +12,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -33,16 +34,22 @@ final class OtlpHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
 
   static final int RETRY_AFTER_SECONDS = 5;
-  private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
   private final OtlpExports exports;
   private final int maxBodyBytes;
+  private final Duration bodyTimeout;
+  private final Duration workerWait;
+  private final Semaphore workers;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final ThrottledWarning refusals = new ThrottledWarning(LOG);
   private volatile boolean accepting = true;
 
   OtlpHttpHandler(OtlpReceiverConfig config, OtlpExports exports) {
     this.exports = exports;
     this.maxBodyBytes = config.maxBodyBytes();
+    this.bodyTimeout = config.bodyTimeout();
+    this.workerWait = config.ackTimeout();
+    this.workers = new Semaphore(config.workerThreads(), true);
   }
 
   @Override
@@ -86,28 +93,33 @@ final class OtlpHttpHandler implements HttpHandler {
   }
 
   private void serve(HttpExchange exchange) throws IOException {
+    ReadDeadline deadline = ReadDeadline.current();
+    deadline.arm(bodyTimeout); // the headers are in: from now on the body must come
     OtlpEncoding encoding =
         OtlpEncoding.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"))
             .orElse(null);
+    boolean logs = OtlpHttpReceiver.LOGS_PATH.equals(exchange.getRequestURI().getPath());
     try {
-      boolean logs = checkRequestLine(exchange);
+      checkRequestLine(exchange);
       if (encoding == null) {
         throw new Failure(
             415,
             Code.INVALID_ARGUMENT,
             contentTypeProblem(exchange.getRequestHeaders().getFirst("Content-Type"))
-                + ": send application/x-protobuf or application/json");
+                + ": send application/x-protobuf or application/json",
+            OtlpRequestRejectReason.REQUEST_UNSUPPORTED_MEDIA_TYPE);
       }
-      byte[] body = readBody(exchange.getRequestHeaders(), exchange.getRequestBody());
-      Message response;
-      try {
-        response = logs ? exports.logs(parseLogs(encoding, body)) : metrics(encoding, body);
-      } catch (OtlpExports.UnavailableException e) {
-        throw unavailable(e.getMessage());
-      } catch (OtlpExports.LogsNotReceivedException e) {
-        throw new Failure(404, Code.NOT_FOUND, e.getMessage());
-      }
-      respond(exchange, 200, encoding.mediaType(), encoding.encode(response));
+      byte[] body = readBody(exchange, deadline);
+      respond(exchange, 200, encoding.mediaType(), encoding.encode(export(logs, encoding, body)));
+    } catch (BodyTimeout timeout) {
+      exports.refused(logs, OtlpRequestRejectReason.REQUEST_TIMEOUT);
+      refusals.warn(
+          OtlpRequestRejectReason.REQUEST_TIMEOUT.name(),
+          "OTLP/HTTP {} from {}: closed the connection, the request body did not arrive within {}"
+              + " (bodyTimeout)",
+          exchange.getRequestURI().getPath(),
+          exchange.getRemoteAddress(),
+          bodyTimeout);
     } catch (Failure failure) {
       LOG.debug(
           "OTLP request {} {} from {} answered {}: {}",
@@ -116,12 +128,49 @@ final class OtlpHttpHandler implements HttpHandler {
           exchange.getRemoteAddress(),
           failure.status,
           failure.getMessage());
+      if (failure.refusal != null) {
+        exports.refused(logs, failure.refusal);
+        refusals.warn(
+            failure.refusal.name(),
+            "OTLP/HTTP {} from {} refused with {} ({}): {}",
+            exchange.getRequestURI().getPath(),
+            exchange.getRemoteAddress(),
+            failure.status,
+            failure.refusal.name().toLowerCase(Locale.ROOT),
+            failure.getMessage());
+      }
       respond(exchange, encoding, failure);
+    } finally {
+      deadline.disarm();
     }
   }
 
-  /** Checks path and method; true for the logs path, false for the metrics path. */
-  private boolean checkRequestLine(HttpExchange exchange) throws Failure {
+  /** Maps and writes the export on one of the {@code workerThreads}, waiting for one if need be. */
+  private Message export(boolean logs, OtlpEncoding encoding, byte[] body) throws Failure {
+    try {
+      if (!workers.tryAcquire(workerWait.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw unavailable("the OTLP receiver is overloaded: every worker is busy");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("the OTLP receiver is shutting down");
+    }
+    try {
+      return logs ? exports.logs(parseLogs(encoding, body)) : metrics(encoding, body);
+    } catch (OtlpExports.UnavailableException e) {
+      throw unavailable(e.getMessage());
+    } catch (OtlpExports.TooLargeException e) {
+      throw new Failure(
+          413, Code.INVALID_ARGUMENT, e.getMessage(), OtlpRequestRejectReason.RECORD_TOO_LARGE);
+    } catch (OtlpExports.LogsNotReceivedException e) {
+      throw new Failure(404, Code.NOT_FOUND, e.getMessage());
+    } finally {
+      workers.release();
+    }
+  }
+
+  /** Checks path and method, and that this request is to be served. */
+  private void checkRequestLine(HttpExchange exchange) throws Failure {
     String path = exchange.getRequestURI().getPath();
     boolean logs = OtlpHttpReceiver.LOGS_PATH.equals(path);
     if (!logs && !OtlpHttpReceiver.METRICS_PATH.equals(path)) {
@@ -147,9 +196,27 @@ final class OtlpHttpHandler implements HttpHandler {
     }
     if (SheddingExecutor.isShedding()) {
       throw unavailable(
-          "the OTLP receiver is overloaded: every worker is busy and the queue is full");
+          "the OTLP receiver is overloaded: every connection slot is busy (maxConnections)");
     }
-    return logs;
+  }
+
+  /**
+   * Reads the body within {@code bodyTimeout} (the deadline is armed), or ends with {@link
+   * BodyTimeout} once the deadline has closed the connection.
+   */
+  private byte[] readBody(HttpExchange exchange, ReadDeadline deadline)
+      throws Failure, IOException, BodyTimeout {
+    try {
+      return readBody(exchange.getRequestHeaders(), exchange.getRequestBody());
+    } catch (IOException e) {
+      deadline.disarm();
+      if (deadline.expired()) {
+        throw new BodyTimeout();
+      }
+      throw e;
+    } finally {
+      deadline.disarm();
+    }
   }
 
   /** Reads at most {@code maxBodyBytes}, as sent and after decompression; never more. */
@@ -164,7 +231,8 @@ final class OtlpHttpHandler implements HttpHandler {
               + declared
               + " bytes is larger than the limit of "
               + maxBodyBytes
-              + " bytes (maxBodyBytes)");
+              + " bytes (maxBodyBytes)",
+          OtlpRequestRejectReason.REQUEST_TOO_LARGE);
     }
     InputStream in = new BoundedInputStream(requestBody, maxBodyBytes, "request body");
     try {
@@ -175,13 +243,20 @@ final class OtlpHttpHandler implements HttpHandler {
       }
       return in.readAllBytes();
     } catch (BoundedInputStream.TooLargeException e) {
-      throw new Failure(413, Code.RESOURCE_EXHAUSTED, e.getMessage() + " (maxBodyBytes)");
+      throw new Failure(
+          413,
+          Code.RESOURCE_EXHAUSTED,
+          e.getMessage() + " (maxBodyBytes)",
+          OtlpRequestRejectReason.REQUEST_TOO_LARGE);
     } catch (ZipException | EOFException e) {
       if (!gzip) {
         throw e;
       }
       throw new Failure(
-          400, Code.INVALID_ARGUMENT, "request body is not valid gzip: " + e.getMessage());
+          400,
+          Code.INVALID_ARGUMENT,
+          "request body is not valid gzip: " + e.getMessage(),
+          OtlpRequestRejectReason.REQUEST_MALFORMED);
     }
   }
 
@@ -200,7 +275,8 @@ final class OtlpHttpHandler implements HttpHandler {
           throw new Failure(
               415,
               Code.INVALID_ARGUMENT,
-              "unsupported Content-Encoding '" + contentEncoding + "': send gzip or no encoding");
+              "unsupported Content-Encoding '" + contentEncoding + "': send gzip or no encoding",
+              OtlpRequestRejectReason.REQUEST_UNSUPPORTED_MEDIA_TYPE);
     };
   }
 
@@ -217,7 +293,7 @@ final class OtlpHttpHandler implements HttpHandler {
 
   /** Protobuf is read straight from its bytes (the receiver's hot path); JSON is parsed first. */
   private Message metrics(OtlpEncoding encoding, byte[] body)
-      throws Failure, OtlpExports.UnavailableException {
+      throws Failure, OtlpExports.UnavailableException, OtlpExports.TooLargeException {
     try {
       return encoding == OtlpEncoding.PROTOBUF
           ? exports.metrics(body)
@@ -246,11 +322,12 @@ final class OtlpHttpHandler implements HttpHandler {
             + " "
             + message
             + ": "
-            + OtlpExports.abbreviate(String.valueOf(e.getMessage())));
+            + OtlpExports.abbreviate(String.valueOf(e.getMessage())),
+        OtlpRequestRejectReason.REQUEST_MALFORMED);
   }
 
   private static Failure unavailable(String message) {
-    return new Failure(503, Code.UNAVAILABLE, message + "; retry later", true);
+    return new Failure(503, Code.UNAVAILABLE, message + "; retry later", true, null);
   }
 
   private static void respond(HttpExchange exchange, OtlpEncoding encoding, Failure failure)
@@ -258,20 +335,14 @@ final class OtlpHttpHandler implements HttpHandler {
     if (failure.retryAfter) {
       exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     }
-    if (encoding == null) {
-      respond(
-          exchange,
-          failure.status,
-          TEXT_PLAIN,
-          (failure.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-    } else {
-      Status status =
-          Status.newBuilder()
-              .setCode(failure.code.getNumber())
-              .setMessage(failure.getMessage())
-              .build();
-      respond(exchange, failure.status, encoding.mediaType(), encoding.encode(status));
-    }
+    // a request in neither encoding is answered in OTLP's default one, protobuf
+    OtlpEncoding answer = encoding == null ? OtlpEncoding.PROTOBUF : encoding;
+    Status status =
+        Status.newBuilder()
+            .setCode(failure.code.getNumber())
+            .setMessage(failure.getMessage())
+            .build();
+    respond(exchange, failure.status, answer.mediaType(), answer.encode(status));
   }
 
   private static void tryRespond(HttpExchange exchange, Failure failure) {
@@ -293,21 +364,44 @@ final class OtlpHttpHandler implements HttpHandler {
     }
   }
 
-  /** A request answered with an error status; cheap, without a stack trace. */
+  /**
+   * A request answered with an error status; cheap, without a stack trace.
+   *
+   * @param refusal why the request was refused for good (counted and logged), null for a retryable
+   *     answer or a request to a wrong path or with a wrong method
+   */
   private static final class Failure extends Exception {
     private final int status;
     private final Code code;
     private final boolean retryAfter;
+    private final OtlpRequestRejectReason refusal;
 
     Failure(int status, Code code, String message) {
-      this(status, code, message, false);
+      this(status, code, message, false, null);
     }
 
-    Failure(int status, Code code, String message, boolean retryAfter) {
+    Failure(int status, Code code, String message, OtlpRequestRejectReason refusal) {
+      this(status, code, message, false, refusal);
+    }
+
+    Failure(
+        int status,
+        Code code,
+        String message,
+        boolean retryAfter,
+        OtlpRequestRejectReason refusal) {
       super(message, null, false, false);
       this.status = status;
       this.code = code;
       this.retryAfter = retryAfter;
+      this.refusal = refusal;
+    }
+  }
+
+  /** The request body did not arrive in time, and its connection has been closed. */
+  private static final class BodyTimeout extends Exception {
+    BodyTimeout() {
+      super(null, null, false, false);
     }
   }
 }

@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
  * max.block.ms} bounds how long a request can wait for metadata when Kafka is unreachable; keep it
  * at or below {@link OtlpReceiverConfig#ackTimeout()}.
  *
- * <p>Requests are served by {@link OtlpReceiverConfig#workerThreads()} threads with a bounded
- * queue; when the queue is full the connection is closed without an answer (exporters retry). The
- * memory this takes is bounded by about {@code workerThreads × maxBodyBytes} plus the decoded
- * requests.
+ * <p>Requests are read on up to {@link OtlpReceiverConfig#maxConnections()} threads, each under a
+ * header and a body timeout, so that clients that stall hold neither the others' connections nor a
+ * worker; at most {@link OtlpReceiverConfig#workerThreads()} of them are mapped and written at once
+ * (see {@link SheddingExecutor}). Beyond {@code maxConnections} a request is answered 503 at once
+ * (exporters retry). The memory this takes is bounded by about {@code maxConnections ×
+ * maxBodyBytes} (bodies as received) plus {@code workerThreads} decoded requests.
  */
 public final class OtlpHttpReceiver implements AutoCloseable {
 
@@ -52,7 +54,6 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   public static final String LOGS_PATH = "/v1/logs";
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
-  static final int QUEUED_REQUESTS_PER_THREAD = 64;
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
   private final HttpServer server;
@@ -91,8 +92,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
    */
   public static OtlpHttpReceiver start(OtlpReceiverConfig config, OtlpSink sink)
       throws IOException {
-    return start(
-        config, sink, Clock.systemUTC(), config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+    return start(config, sink, Clock.systemUTC());
   }
 
   /**
@@ -104,12 +104,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
    */
   public static OtlpHttpReceiver start(
       OtlpReceiverConfig config, OtlpSink sink, MeterRegistry registry) throws IOException {
-    return start(
-        config,
-        sink,
-        registry,
-        Clock.systemUTC(),
-        config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+    return start(config, sink, registry, Clock.systemUTC());
   }
 
   static OtlpHttpReceiver start(
@@ -118,34 +113,16 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       String metricsTopic,
       Clock clock)
       throws IOException {
-    return start(
-        config,
-        OtlpSink.metricsOnly(producer, metricsTopic),
-        clock,
-        config.workerThreads() * QUEUED_REQUESTS_PER_THREAD);
+    return start(config, OtlpSink.metricsOnly(producer, metricsTopic), clock);
   }
 
-  static OtlpHttpReceiver start(
-      OtlpReceiverConfig config,
-      Producer<String, byte[]> producer,
-      String metricsTopic,
-      Clock clock,
-      int queueCapacity)
+  static OtlpHttpReceiver start(OtlpReceiverConfig config, OtlpSink sink, Clock clock)
       throws IOException {
-    return start(config, OtlpSink.metricsOnly(producer, metricsTopic), clock, queueCapacity);
+    return start(config, sink, new CompositeMeterRegistry(), clock);
   }
 
   static OtlpHttpReceiver start(
-      OtlpReceiverConfig config, OtlpSink sink, Clock clock, int queueCapacity) throws IOException {
-    return start(config, sink, new CompositeMeterRegistry(), clock, queueCapacity);
-  }
-
-  static OtlpHttpReceiver start(
-      OtlpReceiverConfig config,
-      OtlpSink sink,
-      MeterRegistry registry,
-      Clock clock,
-      int queueCapacity)
+      OtlpReceiverConfig config, OtlpSink sink, MeterRegistry registry, Clock clock)
       throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(sink, "sink");
@@ -156,7 +133,8 @@ public final class OtlpHttpReceiver implements AutoCloseable {
             config.port(),
             "OTLP/HTTP",
             "is another receiver running? Choose another port, or 0 for a free one");
-    SheddingExecutor workers = new SheddingExecutor(config.workerThreads(), queueCapacity);
+    SheddingExecutor workers =
+        new SheddingExecutor(config.maxConnections(), config.headerTimeout());
     OtlpHttpHandler handler =
         new OtlpHttpHandler(config, new OtlpExports(config, sink, clock, registry));
     server.createContext("/", handler);

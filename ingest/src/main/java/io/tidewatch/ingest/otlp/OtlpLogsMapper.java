@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +35,13 @@ import java.util.Objects;
  *       the record has them.
  * </ul>
  *
- * <p>A record whose log group would be longer than {@value LogGrouping#MAX_GROUP_LENGTH} characters
- * is rejected, counted and named in the partial-success message. Thread-safe and stateless.
+ * <p>A record whose log group would be longer than {@value LogGrouping#MAX_GROUP_LENGTH}
+ * characters, or whose body or an attribute is over its {@link FieldLimits limit}, is rejected,
+ * counted and named in the partial-success message. Thread-safe and stateless.
  */
 final class OtlpLogsMapper {
 
   private static final long NANOS_PER_MILLI = 1_000_000L;
-  private static final int MAX_REASONS = 5;
 
   private final AttributeFilter resourceFilter;
   private final LogGrouping grouping;
@@ -55,9 +54,7 @@ final class OtlpLogsMapper {
   MappingResult<LogEvent> map(ExportLogsServiceRequest request, Instant receiveTime) {
     Instant ingestTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
     List<LogEvent> accepted = new ArrayList<>();
-    Map<String, Integer> reasons = new LinkedHashMap<>();
-    int rejected = 0;
-    Map<OtlpRejectReason, Integer> rejectedByReason = new EnumMap<>(OtlpRejectReason.class);
+    Rejections rejections = new Rejections("log record", "log records", "records");
     for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
       Resource resource = resourceLogs.getResource();
       String group = attribute(resource, grouping.groupAttribute());
@@ -66,38 +63,77 @@ final class OtlpLogsMapper {
       }
       String stream = attribute(resource, grouping.streamAttribute());
       Map<String, Object> resourceFields = new LinkedHashMap<>();
+      String resourceProblem = null;
       for (KeyValue attribute : resource.getAttributesList()) {
         if (resourceFilter.test(attribute.getKey())) {
           resourceFields.put(attribute.getKey(), typed(attribute.getValue()));
+          if (resourceProblem == null) {
+            resourceProblem = attributeProblem(attribute);
+          }
         }
       }
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+        int count = scopeLogs.getLogRecordsCount();
         if (group.length() > LogGrouping.MAX_GROUP_LENGTH) {
-          int count = scopeLogs.getLogRecordsCount();
-          rejected += count;
-          if (count > 0) {
-            rejectedByReason.merge(OtlpRejectReason.LOG_GROUP_TOO_LONG, count, Integer::sum);
-            reasons.merge(
-                "log group from resource attribute '"
-                    + grouping.groupAttribute()
-                    + "' is longer than "
-                    + LogGrouping.MAX_GROUP_LENGTH
-                    + " characters",
-                count,
-                Integer::sum);
-          }
+          rejections.add(
+              OtlpRejectReason.LOG_GROUP_TOO_LONG,
+              "log group from resource attribute '"
+                  + grouping.groupAttribute()
+                  + "' is longer than "
+                  + LogGrouping.MAX_GROUP_LENGTH
+                  + " characters",
+              count);
+          continue;
+        }
+        if (resourceProblem != null) {
+          rejections.add(OtlpRejectReason.ATTRIBUTE_TOO_LONG, "resource " + resourceProblem, count);
           continue;
         }
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
-          accepted.add(event(record, group, stream, resourceFields, ingestTime));
+          String message = record.hasBody() ? AnyValues.toText(record.getBody()) : "";
+          if (message.length() > FieldLimits.MAX_LOG_BODY_CHARS) {
+            rejections.add(
+                OtlpRejectReason.BODY_TOO_LONG,
+                FieldLimits.tooLong("log body", message, FieldLimits.MAX_LOG_BODY_CHARS),
+                1);
+            continue;
+          }
+          String problem = attributesProblem(record);
+          if (problem != null) {
+            rejections.add(OtlpRejectReason.ATTRIBUTE_TOO_LONG, problem, 1);
+            continue;
+          }
+          accepted.add(event(record, message, group, stream, resourceFields, ingestTime));
         }
       }
     }
-    return new MappingResult<>(accepted, rejectedByReason, message(rejected, reasons));
+    return new MappingResult<>(accepted, rejections.byReason(), rejections.message());
+  }
+
+  private static String attributesProblem(LogRecord record) {
+    for (KeyValue attribute : record.getAttributesList()) {
+      String problem = attributeProblem(attribute);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
+  }
+
+  /** An attribute over its {@link FieldLimits limit}, described; null when within them. */
+  private static String attributeProblem(KeyValue attribute) {
+    AnyValue value = attribute.getValue();
+    String text =
+        value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+            ? value.getStringValue()
+            : AnyValues.toText(value);
+    return FieldLimits.attributeProblem(
+        attribute.getKey(), text, FieldLimits.MAX_LOG_ATTRIBUTE_VALUE_CHARS);
   }
 
   private static LogEvent event(
       LogRecord record,
+      String message,
       String group,
       String stream,
       Map<String, Object> resourceFields,
@@ -125,7 +161,6 @@ final class OtlpLogsMapper {
         record.getTimeUnixNano() != 0 ? record.getTimeUnixNano() : record.getObservedTimeUnixNano();
     Instant timestamp =
         nanos == 0 ? ingestTime : Instant.ofEpochMilli(Long.divideUnsigned(nanos, NANOS_PER_MILLI));
-    String message = record.hasBody() ? AnyValues.toText(record.getBody()) : "";
     return new LogEvent(timestamp, ingestTime, group, stream, message, fields, null);
   }
 
@@ -153,29 +188,5 @@ final class OtlpLogsMapper {
       }
     }
     return found;
-  }
-
-  private static String message(int rejected, Map<String, Integer> reasons) {
-    if (rejected == 0) {
-      return "";
-    }
-    StringBuilder message =
-        new StringBuilder("rejected ")
-            .append(rejected)
-            .append(rejected == 1 ? " log record: " : " log records: ");
-    int listed = 0;
-    for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
-      if (listed++ == MAX_REASONS) {
-        break;
-      }
-      if (listed > 1) {
-        message.append("; ");
-      }
-      message.append(reason.getKey());
-      if (reason.getValue() > 1) {
-        message.append(" (").append(reason.getValue()).append(" records)");
-      }
-    }
-    return message.toString();
   }
 }

@@ -22,8 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -161,7 +159,7 @@ final class OtlpMetricsMapper {
   private static final class Export {
     private final Instant fallbackTime;
     private final List<MappedPoint> accepted = new ArrayList<>();
-    private final Rejections rejections = new Rejections();
+    private final Rejections rejections = new Rejections("data point", "data points", "points");
 
     Export(Instant receiveTime) {
       this.fallbackTime = receiveTime.truncatedTo(ChronoUnit.MILLIS);
@@ -176,11 +174,26 @@ final class OtlpMetricsMapper {
   private final class ResourceContext {
     private final Resource resource;
     private final SeriesCatalog.ResourceSeries series;
+    private final OtlpRejectReason refusal;
+    private final String problem;
     private String identity;
 
     ResourceContext(Resource resource) {
       this.resource = resource;
-      this.series = catalog.resource(namespaceOf(resource), resourceDimensions(resource));
+      String namespace = namespaceOf(resource);
+      TreeMap<String, String> dimensions = resourceDimensions(resource);
+      if (namespace.length() > FieldLimits.MAX_NAME_CHARS) {
+        this.refusal = OtlpRejectReason.NAME_TOO_LONG;
+        this.problem =
+            FieldLimits.tooLong(
+                "namespace " + FieldLimits.quoted(namespace),
+                namespace,
+                FieldLimits.MAX_NAME_CHARS);
+      } else {
+        this.problem = dimensionProblem(dimensions);
+        this.refusal = problem == null ? null : OtlpRejectReason.ATTRIBUTE_TOO_LONG;
+      }
+      this.series = problem == null ? catalog.resource(namespace, dimensions) : null;
     }
 
     /** Where a cumulative stream of this resource and scope comes from. */
@@ -193,6 +206,9 @@ final class OtlpMetricsMapper {
   }
 
   private void mapMetric(Export export, ResourceContext resource, String scopeName, Metric metric) {
+    if (refusedWhole(export, resource, metric.getName(), metric.getUnit(), pointCount(metric))) {
+      return;
+    }
     Series series =
         new Series(
             catalog,
@@ -201,11 +217,6 @@ final class OtlpMetricsMapper {
             metric.getUnit(),
             needsStreamIdentity(metric) ? resource.streamPrefix(scopeName) : "");
     Batch batch = new Batch(series, export.fallbackTime, export.accepted, export.rejections);
-    if (metric.getName().isEmpty()) {
-      export.rejections.add(
-          OtlpRejectReason.NO_NAME, "a metric without a name", pointCount(metric));
-      return;
-    }
     switch (metric.getDataCase()) {
       case GAUGE -> mapNumbers(batch, metric.getGauge().getDataPointsList(), false);
       case SUM ->
@@ -231,6 +242,9 @@ final class OtlpMetricsMapper {
       ResourceContext resource,
       String scopeName,
       OtlpMetricsWire.NumberMetric metric) {
+    if (refusedWhole(export, resource, metric.name(), metric.unit(), metric.points().size())) {
+      return;
+    }
     Series series =
         new Series(
             catalog,
@@ -239,16 +253,54 @@ final class OtlpMetricsMapper {
             metric.unit(),
             metric.cumulativeStream() ? resource.streamPrefix(scopeName) : "");
     Batch batch = new Batch(series, export.fallbackTime, export.accepted, export.rejections);
-    if (metric.name().isEmpty()) {
-      export.rejections.add(
-          OtlpRejectReason.NO_NAME, "a metric without a name", metric.points().size());
-      return;
-    }
     boolean cumulativeCounter = metric.cumulativeCounter();
     for (OtlpMetricsWire.NumberPoint point : metric.points()) {
       mapNumber(batch, point, cumulativeCounter);
     }
     series.finish();
+  }
+
+  /**
+   * Refuses every point of a metric whose name, unit or resource cannot be stored: no name, or a
+   * name, unit, namespace or resource attribute over its {@link FieldLimits limit}.
+   *
+   * @return whether the metric's points were refused
+   */
+  private static boolean refusedWhole(
+      Export export, ResourceContext resource, String name, String unit, int points) {
+    Rejections rejections = export.rejections;
+    if (name.isEmpty()) {
+      rejections.add(OtlpRejectReason.NO_NAME, "a metric without a name", points);
+    } else if (name.length() > FieldLimits.MAX_NAME_CHARS) {
+      rejections.add(
+          OtlpRejectReason.NAME_TOO_LONG,
+          FieldLimits.tooLong(
+              "metric name " + FieldLimits.quoted(name), name, FieldLimits.MAX_NAME_CHARS),
+          points);
+    } else if (unit.length() > FieldLimits.MAX_NAME_CHARS) {
+      rejections.add(
+          OtlpRejectReason.NAME_TOO_LONG,
+          "metric '" + name + "': " + FieldLimits.tooLong("unit", unit, FieldLimits.MAX_NAME_CHARS),
+          points);
+    } else if (resource.problem != null) {
+      rejections.add(
+          resource.refusal, "metric '" + name + "': resource " + resource.problem, points);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private static String dimensionProblem(Map<String, String> dimensions) {
+    for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
+      String problem =
+          FieldLimits.attributeProblem(
+              dimension.getKey(), dimension.getValue(), FieldLimits.MAX_DIMENSION_VALUE_CHARS);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
   }
 
   /** The points of one metric, and where their results go. */
@@ -289,6 +341,9 @@ final class OtlpMetricsMapper {
     }
     if (!Double.isFinite(value)) {
       batch.reject(OtlpRejectReason.nonFinite(value), "value " + value + " is not a finite number");
+      return;
+    }
+    if (refusedAttributes(batch, point.attributeTexts())) {
       return;
     }
     EncodedSeries series = batch.series.of(point.attributeTexts());
@@ -395,7 +450,11 @@ final class OtlpMetricsMapper {
           OtlpRejectReason.INCONSISTENT, kind + " point is inconsistent: " + e.getMessage());
       return;
     }
-    EncodedSeries series = batch.series.of(attributes);
+    String[] texts = SeriesCatalog.texts(attributes);
+    if (refusedAttributes(batch, texts)) {
+      return;
+    }
+    EncodedSeries series = batch.series.of(texts);
     BucketCounts samples = counts;
     if (cumulativeStream) {
       Optional<C> delta =
@@ -406,6 +465,15 @@ final class OtlpMetricsMapper {
       samples = delta.get();
     }
     addDistribution(batch, series, timeNanos, samples);
+  }
+
+  /** Refuses a point with an attribute over its {@link FieldLimits limit}; true then. */
+  private static boolean refusedAttributes(Batch batch, String[] texts) {
+    String problem = FieldLimits.attributeProblem(texts, FieldLimits.MAX_DIMENSION_VALUE_CHARS);
+    if (problem != null) {
+      batch.reject(OtlpRejectReason.ATTRIBUTE_TOO_LONG, problem);
+    }
+    return problem != null;
   }
 
   private static boolean finiteStatistics(
@@ -477,7 +545,11 @@ final class OtlpMetricsMapper {
             "summary quantiles must be finite, within 0..1 and not decrease with the quantile");
         continue;
       }
-      EncodedSeries series = batch.series.of(point.getAttributesList());
+      String[] texts = SeriesCatalog.texts(point.getAttributesList());
+      if (refusedAttributes(batch, texts)) {
+        continue;
+      }
+      EncodedSeries series = batch.series.of(texts);
       Optional<SummaryTotals> delta =
           cumulative.delta(
               batch.series.streamOf(series),
@@ -607,11 +679,6 @@ final class OtlpMetricsMapper {
       return series.key() + "\u0000" + streamPrefix;
     }
 
-    /** The series of the metric's next point. */
-    EncodedSeries of(List<KeyValue> attributes) {
-      return points.next(attributes);
-    }
-
     /** The series of the metric's next point, its attributes as {@link SeriesCatalog#texts}. */
     EncodedSeries of(String[] attributeTexts) {
       return points.next(attributeTexts);
@@ -619,58 +686,6 @@ final class OtlpMetricsMapper {
 
     void finish() {
       points.finish();
-    }
-  }
-
-  /** Counts refused points and keeps a bounded, grouped list of reasons. */
-  private static final class Rejections {
-    private static final int MAX_REASONS = 5;
-
-    private final Map<String, Integer> reasons = new LinkedHashMap<>();
-    private final Map<OtlpRejectReason, Integer> byReason = new EnumMap<>(OtlpRejectReason.class);
-    private int count;
-    private int unlistedPoints;
-
-    void add(OtlpRejectReason why, String reason, int points) {
-      if (points == 0) {
-        return;
-      }
-      count += points;
-      byReason.merge(why, points, Integer::sum);
-      if (reasons.containsKey(reason) || reasons.size() < MAX_REASONS) {
-        reasons.merge(reason, points, Integer::sum);
-      } else {
-        unlistedPoints += points;
-      }
-    }
-
-    Map<OtlpRejectReason, Integer> byReason() {
-      return byReason;
-    }
-
-    String message() {
-      if (count == 0) {
-        return "";
-      }
-      StringBuilder message =
-          new StringBuilder("rejected ")
-              .append(count)
-              .append(count == 1 ? " data point: " : " data points: ");
-      boolean first = true;
-      for (Map.Entry<String, Integer> reason : reasons.entrySet()) {
-        if (!first) {
-          message.append("; ");
-        }
-        message.append(reason.getKey());
-        if (reason.getValue() > 1) {
-          message.append(" (").append(reason.getValue()).append(" points)");
-        }
-        first = false;
-      }
-      if (unlistedPoints > 0) {
-        message.append("; and ").append(unlistedPoints).append(" more for other reasons");
-      }
-      return message.toString();
     }
   }
 }

@@ -13,11 +13,20 @@ import java.util.List;
  * @param maxBodyBytes the largest request body accepted, checked on the bytes as sent and again
  *     after decompression; larger requests get 413
  * @param attributeFilter which resource attributes become dimensions
- * @param workerThreads how many requests are handled at once; further requests wait in a bounded
- *     queue, and beyond that their connection is closed (OTLP exporters retry)
+ * @param workerThreads how many requests are mapped and written to Kafka at once; a request read in
+ *     full waits for one up to {@code ackTimeout}, then it is answered 503 (OTLP exporters retry).
+ *     OTLP/gRPC: its handler threads
  * @param ackTimeout how long a request waits for Kafka to acknowledge its points before it is
  *     answered 503 (keep it below the exporters' timeout, 10 s by default)
  * @param logGrouping which resource attributes name the log group and stream of OTLP logs
+ * @param headerTimeout OTLP/HTTP: how long a request may take to send its request line and headers
+ *     from its first byte; a connection that takes longer is closed without an answer
+ * @param bodyTimeout OTLP/HTTP: how long a request may take to send its body once its headers are
+ *     in; a connection that takes longer is closed without an answer
+ * @param maxConnections OTLP/HTTP: how many requests may be read and served at once, each on a
+ *     thread of its own (a slow client holds one of these, never one of the {@code workerThreads});
+ *     a request beyond it is answered 503 with {@code Retry-After} at once, or its connection
+ *     closed
  */
 public record OtlpReceiverConfig(
     String host,
@@ -26,7 +35,10 @@ public record OtlpReceiverConfig(
     AttributeFilter attributeFilter,
     int workerThreads,
     Duration ackTimeout,
-    LogGrouping logGrouping) {
+    LogGrouping logGrouping,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    int maxConnections) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 4318;
@@ -35,6 +47,10 @@ public record OtlpReceiverConfig(
   public static final int DEFAULT_WORKER_THREADS = 4;
   public static final int MAX_WORKER_THREADS = 256;
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_CONNECTIONS = 32;
+  public static final int MAX_CONNECTIONS_LIMIT = 4096;
 
   public OtlpReceiverConfig {
     List<String> violations = new ArrayList<>();
@@ -53,11 +69,20 @@ public record OtlpReceiverConfig(
     if (workerThreads < 1 || workerThreads > MAX_WORKER_THREADS) {
       violations.add("workerThreads: 1.." + MAX_WORKER_THREADS + ". Found: " + workerThreads);
     }
-    if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
+    if (!isPositive(ackTimeout)) {
       violations.add("ackTimeout: a positive duration. Found: " + ackTimeout);
     }
     if (logGrouping == null) {
       violations.add("logGrouping: required (LogGrouping.defaults()). Found: null");
+    }
+    if (!isPositive(headerTimeout)) {
+      violations.add("headerTimeout: a positive duration. Found: " + headerTimeout);
+    }
+    if (!isPositive(bodyTimeout)) {
+      violations.add("bodyTimeout: a positive duration. Found: " + bodyTimeout);
+    }
+    if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+      violations.add("maxConnections: 1.." + MAX_CONNECTIONS_LIMIT + ". Found: " + maxConnections);
     }
     if (!violations.isEmpty()) {
       throw new IllegalArgumentException(
@@ -73,42 +98,154 @@ public record OtlpReceiverConfig(
         AttributeFilter.defaults(),
         DEFAULT_WORKER_THREADS,
         DEFAULT_ACK_TIMEOUT,
-        LogGrouping.defaults());
+        LogGrouping.defaults(),
+        DEFAULT_HEADER_TIMEOUT,
+        DEFAULT_BODY_TIMEOUT,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   public OtlpReceiverConfig withHost(String host) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withPort(int port) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withMaxBodyBytes(int maxBodyBytes) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withAttributeFilter(AttributeFilter attributeFilter) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withWorkerThreads(int workerThreads) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withAckTimeout(Duration ackTimeout) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
   }
 
   public OtlpReceiverConfig withLogGrouping(LogGrouping logGrouping) {
     return new OtlpReceiverConfig(
-        host, port, maxBodyBytes, attributeFilter, workerThreads, ackTimeout, logGrouping);
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
+  }
+
+  public OtlpReceiverConfig withHeaderTimeout(Duration headerTimeout) {
+    return new OtlpReceiverConfig(
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
+  }
+
+  public OtlpReceiverConfig withBodyTimeout(Duration bodyTimeout) {
+    return new OtlpReceiverConfig(
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
+  }
+
+  public OtlpReceiverConfig withMaxConnections(int maxConnections) {
+    return new OtlpReceiverConfig(
+        host,
+        port,
+        maxBodyBytes,
+        attributeFilter,
+        workerThreads,
+        ackTimeout,
+        logGrouping,
+        headerTimeout,
+        bodyTimeout,
+        maxConnections);
+  }
+
+  private static boolean isPositive(Duration duration) {
+    return duration != null && !duration.isNegative() && !duration.isZero();
   }
 
   private static String quoted(String value) {

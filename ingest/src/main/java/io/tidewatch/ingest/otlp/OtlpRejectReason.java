@@ -19,7 +19,15 @@ public enum OtlpRejectReason {
    */
   INCONSISTENT,
   /** The log group taken from the resource attribute is longer than a log group may be. */
-  LOG_GROUP_TOO_LONG;
+  LOG_GROUP_TOO_LONG,
+  /**
+   * A metric name, unit or namespace longer than {@value FieldLimits#MAX_NAME_CHARS} characters.
+   */
+  NAME_TOO_LONG,
+  /** An attribute key or value (of the resource, point or record) longer than its limit. */
+  ATTRIBUTE_TOO_LONG,
+  /** A log record body longer than {@value FieldLimits#MAX_LOG_BODY_CHARS} characters. */
+  BODY_TOO_LONG;
 
   /** {@link #NAN} or {@link #INFINITE} for a value that is not finite. */
   static OtlpRejectReason nonFinite(double value) {

@@ -116,8 +116,7 @@ class OtlpHttpLogsTest {
             OtlpReceiverConfig.defaults().withPort(0),
             new OtlpSink(
                 metricsProducer, TOPICS.metrics().name(), logsProducer, TOPICS.logs().name()),
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            64);
+            Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterAll

@@ -15,6 +15,9 @@ import com.google.rpc.Status;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Sum;
@@ -308,6 +311,44 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
+  void shouldRejectAsInconsistentWhenAnExponentialBucketIsBeyondTheRangeOfADouble()
+      throws Exception {
+    Map<TopicPartition, Long> before = endOffsets();
+    // scale -10: base 2^1024; bucket 10^9 starts at 2^(1024 × 10^9)
+    ExponentialHistogramDataPoint huge =
+        ExponentialHistogramDataPoint.newBuilder()
+            .setTimeUnixNano(OtlpProto.nanos(SENT))
+            .setCount(1)
+            .setScale(-10)
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(1_000_000_000)
+                    .addBucketCounts(1))
+            .build();
+    Metric histogram =
+        Metric.newBuilder()
+            .setName("latency")
+            .setExponentialHistogram(
+                ExponentialHistogram.newBuilder()
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                    .addDataPoints(huge))
+            .build();
+
+    HttpResponse<byte[]> response =
+        post(PROTOBUF, request(resource(attr("service.name", "api")), histogram).toByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    ExportMetricsServiceResponse body = ExportMetricsServiceResponse.parseFrom(response.body());
+    assertThat(body.getPartialSuccess().getRejectedDataPoints()).isEqualTo(1);
+    assertThat(body.getPartialSuccess().getErrorMessage())
+        .isEqualTo(
+            "rejected 1 data point: metric 'latency': exponential histogram point is"
+                + " inconsistent: positive bucket 1000000000 at scale -10 starts beyond the largest"
+                + " double");
+    assertThat(written(before)).isEmpty();
+  }
+
+  @Test
   void shouldReportPartialSuccessInJsonWhenJsonPointIsInfinite() throws Exception {
     Map<TopicPartition, Long> before = endOffsets();
     String json =
@@ -340,7 +381,37 @@ class OtlpHttpReceiverTest {
     JsonFormat.parser().merge(utf8(response), status);
     assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
     assertThat(status.getMessage())
-        .startsWith("cannot parse the body as an OTLP JSON ExportMetricsServiceRequest: ");
+        .isEqualTo(
+            "cannot parse the body as an OTLP JSON ExportMetricsServiceRequest: malformed JSON at"
+                + " line 1, column 36 (in /resourceMetrics/0/resource): Unexpected end-of-input"
+                + " within/between Object entries");
+    assertThat(endOffsets()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldAnswer400WithPathWhenAJsonFieldHasTheWrongType() throws Exception {
+    Map<TopicPartition, Long> before = endOffsets();
+    String numberAsName =
+        "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":42,\"gauge\":"
+            + "{\"dataPoints\":[{\"asDouble\":1}]}}]}]}]}";
+    String objectAsFlag =
+        "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"m\",\"sum\":"
+            + "{\"isMonotonic\":\"yes\",\"dataPoints\":[{\"asDouble\":1}]}}]}]}]}";
+
+    HttpResponse<byte[]> name = post(JSON, numberAsName.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> flag = post(JSON, objectAsFlag.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(name.statusCode()).isEqualTo(400);
+    assertThat(jsonStatus(name).getMessage())
+        .isEqualTo(
+            "cannot parse the body as an OTLP JSON ExportMetricsServiceRequest: at"
+                + " /resourceMetrics/0/scopeMetrics/0/metrics/0/name: expected a string, found a"
+                + " number");
+    assertThat(flag.statusCode()).isEqualTo(400);
+    assertThat(jsonStatus(flag).getMessage())
+        .endsWith(
+            "at /resourceMetrics/0/scopeMetrics/0/metrics/0/sum/isMonotonic: expected true or"
+                + " false, found a string");
     assertThat(endOffsets()).isEqualTo(before);
   }
 
@@ -439,14 +510,17 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
-  void shouldAnswer415WithReasonWhenContentTypeIsTextPlain() throws Exception {
+  void shouldAnswer415WithProtobufStatusWhenContentTypeIsTextPlain() throws Exception {
     HttpResponse<byte[]> response = post("text/plain", "cpu 0.5".getBytes(StandardCharsets.UTF_8));
 
     assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(utf8(response))
+    assertThat(response.headers().firstValue("Content-Type")).contains(PROTOBUF);
+    Status status = Status.parseFrom(response.body());
+    assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
+    assertThat(status.getMessage())
         .isEqualTo(
             "unsupported Content-Type 'text/plain': send application/x-protobuf or"
-                + " application/json\n");
+                + " application/json");
   }
 
   @Test
@@ -505,16 +579,12 @@ class OtlpHttpReceiverTest {
   // --- lifecycle ---
 
   @Test
-  void shouldAnswer503WithRetryAfterWhenWorkersAndQueueAreFull() throws Exception {
+  void shouldAnswer503WithRetryAfterWhenEveryConnectionSlotIsBusy() throws Exception {
     byte[] body = request(resource(), gauge("slow", "1", point(SENT, 1))).toByteArray();
-    try (OtlpHttpReceiver busy =
-            OtlpHttpReceiver.start(
-                config().withWorkerThreads(1), producer, TOPIC, fixedClock(), 1);
-        // headers only: the one worker waits for this body
+    try (OtlpHttpReceiver busy = start(config().withMaxConnections(1));
+        // headers only: the one connection slot waits for this body
         Socket first = sendHeadersOnly(busy.endpoint(), body.length)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> busy.executor().active() == 1);
-      Socket second = sendHeadersOnly(busy.endpoint(), body.length); // waits in the queue
-      await().atMost(Duration.ofSeconds(10)).until(() -> busy.executor().queued() == 1);
 
       HttpResponse<byte[]> shed = post(busy.endpoint(), PROTOBUF, body);
 
@@ -522,11 +592,9 @@ class OtlpHttpReceiverTest {
       assertThat(shed.headers().firstValue("Retry-After")).contains("5");
       assertThat(Status.parseFrom(shed.body()).getMessage())
           .isEqualTo(
-              "the OTLP receiver is overloaded: every worker is busy and the queue is full;"
+              "the OTLP receiver is overloaded: every connection slot is busy (maxConnections);"
                   + " retry later");
       assertThat(sendBodyAndReadStatus(first, body)).isEqualTo("HTTP/1.1 200 OK");
-      assertThat(sendBodyAndReadStatus(second, body)).isEqualTo("HTTP/1.1 200 OK");
-      second.close();
     }
   }
 
@@ -624,6 +692,13 @@ class OtlpHttpReceiverTest {
     return new BufferedReader(
             new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
         .readLine();
+  }
+
+  private static Status jsonStatus(HttpResponse<byte[]> response) throws IOException {
+    assertThat(response.headers().firstValue("Content-Type")).contains(JSON);
+    Status.Builder status = Status.newBuilder();
+    JsonFormat.parser().merge(utf8(response), status);
+    return status.build();
   }
 
   private static String utf8(HttpResponse<byte[]> response) {

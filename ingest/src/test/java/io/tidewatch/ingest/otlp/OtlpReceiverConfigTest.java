@@ -20,7 +20,10 @@ class OtlpReceiverConfigTest {
 
   @Test
   void shouldReportEveryViolationWhenSeveralSettingsAreWrong() {
-    assertThatThrownBy(() -> new OtlpReceiverConfig(" ", 70000, 0, null, 0, Duration.ZERO, null))
+    assertThatThrownBy(
+            () ->
+                new OtlpReceiverConfig(
+                    " ", 70000, 0, null, 0, Duration.ZERO, null, null, Duration.ZERO, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("host: a host name or IP address to listen on. Found: ' '")
         .hasMessageContaining("port: 0..65535 (0 picks a free port). Found: 70000")
@@ -28,7 +31,10 @@ class OtlpReceiverConfigTest {
         .hasMessageContaining("attributeFilter: required")
         .hasMessageContaining("workerThreads: 1..256. Found: 0")
         .hasMessageContaining("ackTimeout: a positive duration. Found: PT0S")
-        .hasMessageContaining("logGrouping: required");
+        .hasMessageContaining("logGrouping: required")
+        .hasMessageContaining("headerTimeout: a positive duration. Found: null")
+        .hasMessageContaining("bodyTimeout: a positive duration. Found: PT0S")
+        .hasMessageContaining("maxConnections: 1..4096. Found: 0");
   }
 
   @Test
