@@ -566,4 +566,47 @@ class CliTest {
     assertThat(now.keySet()).containsExactlyInAnyOrder("alarm/web-cpu-high", "action/ops");
     assertThat(now.get("alarm/web-cpu-high").json()).contains("\"threshold\":80");
   }
+
+  @Test
+  void shouldNameTheRuleAndItsSizeWhenARuleRecordIsTooLargeToApply() throws Exception {
+    Path rules = Files.createDirectory(dir.resolve("large"));
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 70; i++) {
+      labels.append("      l").append(i).append(": ").append("x".repeat(16_000)).append('\n');
+    }
+    Files.writeString(
+        rules.resolve("large.yaml"),
+        """
+        alarms:
+          - name: huge-labels
+            metric: {namespace: Host, name: cpu}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 70
+            labels:
+        """
+            + labels);
+    RulesTopic topic = new RulesTopic(bootstrap, TOPICS);
+    Map<String, RuleDocument> before = topic.readAll();
+
+    Run applied =
+        run(
+            "rules",
+            "apply",
+            rules.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(applied.exitCode()).isEqualTo(1);
+    assertThat(applied.err())
+        .startsWith("tidewatch: rule alarm/huge-labels was not applied: its record is ")
+        .contains("bytes, more than Kafka accepts")
+        .contains("nothing was applied")
+        .doesNotContain("error state");
+    assertThat(topic.readAll()).isEqualTo(before);
+  }
 }
