@@ -12,20 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,7 +115,7 @@ final class LogsCommand implements Runnable {
         throw new OneLineErrors.UsageException(e.getMessage());
       }
       Topics topics = kafka.topics();
-      checkTopics(topics);
+      kafka.requireTopics(topics.logs().name(), topics.dlq("ingest").name());
       ImportSummary summary;
       try (KafkaProducer<String, byte[]> producer =
               new KafkaProducer<>(LogImporter.producerConfig(kafka.bootstrapServers()));
@@ -189,38 +182,6 @@ final class LogsCommand implements Runnable {
       Optional<String> layoutText =
           Optional.ofNullable(layout.logFormat != null ? layout.logFormat : layout.fields);
       return new ImportRequest(files, logGroup, name, layoutText);
-    }
-
-    private void checkTopics(Topics topics) {
-      List<String> needed = List.of(topics.logs().name(), topics.dlq("ingest").name());
-      try (Admin admin =
-          Admin.create(
-              Map.of(
-                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  kafka.bootstrapServers(),
-                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                  10_000,
-                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                  15_000))) {
-        admin.describeTopics(needed).allTopicNames().get(20, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-          throw new OneLineErrors.UsageException(
-              "topics "
-                  + String.join(" and ", needed)
-                  + " must exist on "
-                  + kafka.bootstrapServers()
-                  + " (tidewatch up creates them)");
-        }
-        throw new OneLineErrors.UsageException(
-            "cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e.getCause().getMessage());
-      } catch (TimeoutException e) {
-        throw new OneLineErrors.UsageException(
-            "cannot reach Kafka at " + kafka.bootstrapServers() + " (no answer in 20 s)");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
     }
 
     private long totalBytes() {
