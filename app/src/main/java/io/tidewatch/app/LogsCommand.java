@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import io.tidewatch.ingest.imports.ImportFailedException;
 import io.tidewatch.ingest.imports.ImportProgress;
 import io.tidewatch.ingest.imports.ImportRequest;
 import io.tidewatch.ingest.imports.ImportSummary;
@@ -121,9 +122,27 @@ final class LogsCommand implements Runnable {
               new KafkaProducer<>(LogImporter.producerConfig(kafka.bootstrapServers()));
           Progress progress = Progress.open(totalBytes(), !quiet && System.console() != null)) {
         summary = new LogImporter(producer, topics).run(request, progress);
+      } catch (ImportFailedException e) {
+        printSummary(e.summary(), topics);
+        throw new OneLineErrors.UsageException(
+            e.getMessage() + "; the lines before it were imported (see the summary)");
       } catch (IOException e) {
         throw new OneLineErrors.UsageException("cannot read " + describe(e));
       }
+      printSummary(summary, topics);
+      if (summary.undelivered() > 0) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tidewatch: "
+                    + summary.undelivered()
+                    + " records were not acknowledged by Kafka; first error: "
+                    + summary.firstDeliveryError());
+      }
+      return summary.clean() ? 0 : OneLineErrors.EXIT_FAILURE;
+    }
+
+    private void printSummary(ImportSummary summary, Topics topics) {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
           Locale.ROOT,
@@ -137,22 +156,12 @@ final class LogsCommand implements Runnable {
           summary.linesPerSecond(),
           topics.logs().name(),
           logGroup);
-      out.print(summary.stats().summary());
+      out.print(summary.counts());
       if (summary.stats().rejected() > 0) {
         out.print("; rejected lines are in " + topics.dlq("ingest").name());
       }
       out.println();
       out.flush();
-      if (summary.undelivered() > 0) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "tidewatch: "
-                    + summary.undelivered()
-                    + " records were not acknowledged by Kafka; first error: "
-                    + summary.firstDeliveryError());
-      }
-      return summary.clean() ? 0 : OneLineErrors.EXIT_FAILURE;
     }
 
     private ImportRequest request() {
@@ -169,8 +178,15 @@ final class LogsCommand implements Runnable {
                 + " --format apache");
       }
       for (Path file : files) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+          throw new OneLineErrors.UsageException(
+              file + ": is a directory; give the files in it (e.g. " + file.resolve("*.log") + ")");
+        }
+        if (!Files.exists(file)) {
           throw new OneLineErrors.UsageException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+          throw new OneLineErrors.UsageException(file + ": not a regular file");
         }
         if (!Files.isReadable(file)) {
           throw new OneLineErrors.UsageException(file + ": not readable");
