@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -28,18 +30,22 @@ final class KafkaPreflight {
   private KafkaPreflight() {}
 
   /**
+   * @param topics what must exist; none for a command that creates its own topics
    * @throws OneLineErrors.UsageException naming {@code bootstrapServers} when the address is not
    *     usable, no broker answers in time, or a topic is missing
    */
   static void requireTopics(String bootstrapServers, Collection<String> topics) {
     Admin admin = open(bootstrapServers);
+    int timeout = (int) ANSWER_WITHIN.toMillis();
     try {
-      admin
-          .describeTopics(
-              List.copyOf(topics),
-              new DescribeTopicsOptions().timeoutMs((int) ANSWER_WITHIN.toMillis()))
-          .allTopicNames()
-          .get(ANSWER_WITHIN.toSeconds() + 2, TimeUnit.SECONDS);
+      KafkaFuture<?> answer =
+          topics.isEmpty()
+              ? admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout)).clusterId()
+              : admin
+                  .describeTopics(
+                      List.copyOf(topics), new DescribeTopicsOptions().timeoutMs(timeout))
+                  .allTopicNames();
+      answer.get(ANSWER_WITHIN.toSeconds() + 2, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new OneLineErrors.UsageException(

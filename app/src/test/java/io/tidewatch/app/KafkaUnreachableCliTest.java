@@ -78,7 +78,20 @@ class KafkaUnreachableCliTest {
             List.of("silence", "list"),
             List.of("silence", "add", "team=web"),
             List.of("silence", "expire", "no-such-id"),
-            List.of("logs", "import", log, "--log-group", "g", "--format", "raw", "--quiet"))
+            List.of("logs", "import", log, "--log-group", "g", "--format", "raw", "--quiet"),
+            List.of(
+                "ingest",
+                "--files",
+                log,
+                "--format",
+                "raw",
+                "--log-group",
+                "g",
+                "--standalone",
+                "--offsets-file",
+                dir.resolve("ingest.offsets").toString(),
+                "--metrics-port",
+                "0"))
         .map(Arguments::of);
   }
 
