@@ -13,42 +13,42 @@ import java.util.Optional;
  * {@code evaluationRange} and {@code allowedLateness} have no CloudWatch counterpart; they are
  * bounded so that what an alarm instance keeps and looks at stays in proportion to its evaluation.
  */
-public final class RuleLimits {
+final class RuleLimits {
 
   /** The longest name of an alarm, action or any other rule (CloudWatch's alarm-name limit). */
-  public static final int MAX_NAME_LENGTH = 255;
+  static final int MAX_NAME_LENGTH = 255;
 
   /**
    * The longest string anywhere in a rule file (descriptions, expressions, queries, labels); a
    * longer one is a mistake or an attack, and would not fit the rules topic's records anyway.
    */
-  public static final int MAX_STRING_LENGTH = 16 * 1024;
+  static final int MAX_STRING_LENGTH = 16 * 1024;
 
   /** CloudWatch's longest period. */
-  public static final Duration MAX_PERIOD = Duration.ofDays(1);
+  static final Duration MAX_PERIOD = Duration.ofDays(1);
 
   /** CloudWatch's longest evaluation: {@code period × evaluationPeriods}. */
-  public static final Duration MAX_EVALUATION = Duration.ofDays(7);
+  static final Duration MAX_EVALUATION = Duration.ofDays(7);
 
   /** CloudWatch's longest evaluation for a period under {@link #SHORT_PERIOD}. */
-  public static final Duration MAX_SHORT_PERIOD_EVALUATION = Duration.ofDays(1);
+  static final Duration MAX_SHORT_PERIOD_EVALUATION = Duration.ofDays(1);
 
   /** Periods below this have the shorter evaluation limit. */
-  public static final Duration SHORT_PERIOD = Duration.ofHours(1);
+  static final Duration SHORT_PERIOD = Duration.ofHours(1);
 
   /**
    * How much longer than the longest evaluation the evaluation range may reach back ({@code
    * evaluationRange × period}): twice, so the default range of N + 2 periods always fits.
    */
-  public static final int EVALUATION_RANGE_FACTOR = 2;
+  static final int EVALUATION_RANGE_FACTOR = 2;
 
   /** The longest {@code allowedLateness}. */
-  public static final Duration MAX_ALLOWED_LATENESS = Duration.ofDays(1);
+  static final Duration MAX_ALLOWED_LATENESS = Duration.ofDays(1);
 
   private RuleLimits() {}
 
   /** Why a name is too long, or empty when it is not. */
-  public static Optional<String> nameProblem(String kind, String name) {
+  static Optional<String> nameProblem(String kind, String name) {
     if (name.length() <= MAX_NAME_LENGTH) {
       return Optional.empty();
     }
@@ -62,7 +62,7 @@ public final class RuleLimits {
   }
 
   /** Why a period is out of range, or empty when it is not. */
-  public static Optional<String> periodProblem(Duration period) {
+  static Optional<String> periodProblem(Duration period) {
     if (period.compareTo(MAX_PERIOD) <= 0) {
       return Optional.empty();
     }
@@ -76,7 +76,7 @@ public final class RuleLimits {
    * Why {@code period × evaluationPeriods} is out of range, or empty when it is not; {@code period}
    * must be within {@link #MAX_PERIOD}.
    */
-  public static Optional<String> evaluationProblem(Duration period, int evaluationPeriods) {
+  static Optional<String> evaluationProblem(Duration period, int evaluationPeriods) {
     Duration limit = evaluationLimit(period);
     long seconds = period.toSeconds() * evaluationPeriods;
     if (seconds <= limit.toSeconds()) {
@@ -102,7 +102,7 @@ public final class RuleLimits {
    * Why {@code period × evaluationRange} is out of range, or empty when it is not; {@code period}
    * must be within {@link #MAX_PERIOD}.
    */
-  public static Optional<String> evaluationRangeProblem(Duration period, int evaluationRange) {
+  static Optional<String> evaluationRangeProblem(Duration period, int evaluationRange) {
     long limit = evaluationLimit(period).toSeconds() * EVALUATION_RANGE_FACTOR;
     long seconds = period.toSeconds() * evaluationRange;
     if (seconds <= limit) {
@@ -121,7 +121,7 @@ public final class RuleLimits {
   }
 
   /** Why an allowed lateness is out of range, or empty when it is not. */
-  public static Optional<String> allowedLatenessProblem(Duration allowedLateness) {
+  static Optional<String> allowedLatenessProblem(Duration allowedLateness) {
     if (allowedLateness.compareTo(MAX_ALLOWED_LATENESS) <= 0) {
       return Optional.empty();
     }
