@@ -90,6 +90,7 @@ final class BacktestCommand implements Callable<Integer> {
       throw new OneLineErrors.UsageException("rules directory " + directory + " does not exist");
     }
     RuleSet candidate = RuleFiles.checked(RuleLoader.load(directory)).ruleSet();
+    kafka.requireTopics(kafka.topics().rules().name(), kafka.topics().metrics().name());
     RuleSet current =
         RuleDocuments.load(
                 new RulesTopic(kafka.bootstrapServers(), kafka.topics()).readAll().values())

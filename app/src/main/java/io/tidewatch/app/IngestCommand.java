@@ -156,6 +156,7 @@ final class IngestCommand implements Callable<Integer> {
     // Standalone, or -W exactly.once.source.support=disabled: at-least-once.
     Map<String, String> connector =
         connectorConfig(topics, "enabled".equals(worker.get("exactly.once.source.support")));
+    kafka.requireTopics();
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {

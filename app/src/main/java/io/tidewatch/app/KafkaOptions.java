@@ -1,6 +1,7 @@
 package io.tidewatch.app;
 
 import io.tidewatch.model.topic.Topics;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options every Kafka client subcommand shares. */
@@ -31,6 +32,14 @@ final class KafkaOptions {
     return fromEnvironment == null || fromEnvironment.isBlank()
         ? DEFAULT_BOOTSTRAP
         : fromEnvironment;
+  }
+
+  /**
+   * Fails with one message naming the address, within seconds, unless Kafka answers and every one
+   * of {@code topics} exists; creates nothing.
+   */
+  void requireTopics(String... topics) {
+    KafkaPreflight.requireTopics(bootstrapServers(), List.of(topics));
   }
 
   Topics topics() {

@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import io.tidewatch.ingest.imports.ImportFailedException;
 import io.tidewatch.ingest.imports.ImportProgress;
 import io.tidewatch.ingest.imports.ImportRequest;
 import io.tidewatch.ingest.imports.ImportSummary;
@@ -12,20 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,15 +116,33 @@ final class LogsCommand implements Runnable {
         throw new OneLineErrors.UsageException(e.getMessage());
       }
       Topics topics = kafka.topics();
-      checkTopics(topics);
+      kafka.requireTopics(topics.logs().name(), topics.dlq("ingest").name());
       ImportSummary summary;
       try (KafkaProducer<String, byte[]> producer =
               new KafkaProducer<>(LogImporter.producerConfig(kafka.bootstrapServers()));
           Progress progress = Progress.open(totalBytes(), !quiet && System.console() != null)) {
         summary = new LogImporter(producer, topics).run(request, progress);
+      } catch (ImportFailedException e) {
+        printSummary(e.summary(), topics);
+        throw new OneLineErrors.UsageException(
+            e.getMessage() + "; the lines before it were imported (see the summary)");
       } catch (IOException e) {
         throw new OneLineErrors.UsageException("cannot read " + describe(e));
       }
+      printSummary(summary, topics);
+      if (summary.undelivered() > 0) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tidewatch: "
+                    + summary.undelivered()
+                    + " records were not acknowledged by Kafka; first error: "
+                    + summary.firstDeliveryError());
+      }
+      return summary.clean() ? 0 : OneLineErrors.EXIT_FAILURE;
+    }
+
+    private void printSummary(ImportSummary summary, Topics topics) {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
           Locale.ROOT,
@@ -144,22 +156,12 @@ final class LogsCommand implements Runnable {
           summary.linesPerSecond(),
           topics.logs().name(),
           logGroup);
-      out.print(summary.stats().summary());
+      out.print(summary.counts());
       if (summary.stats().rejected() > 0) {
         out.print("; rejected lines are in " + topics.dlq("ingest").name());
       }
       out.println();
       out.flush();
-      if (summary.undelivered() > 0) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "tidewatch: "
-                    + summary.undelivered()
-                    + " records were not acknowledged by Kafka; first error: "
-                    + summary.firstDeliveryError());
-      }
-      return summary.clean() ? 0 : OneLineErrors.EXIT_FAILURE;
     }
 
     private ImportRequest request() {
@@ -176,8 +178,15 @@ final class LogsCommand implements Runnable {
                 + " --format apache");
       }
       for (Path file : files) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+          throw new OneLineErrors.UsageException(
+              file + ": is a directory; give the files in it (e.g. " + file.resolve("*.log") + ")");
+        }
+        if (!Files.exists(file)) {
           throw new OneLineErrors.UsageException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+          throw new OneLineErrors.UsageException(file + ": not a regular file");
         }
         if (!Files.isReadable(file)) {
           throw new OneLineErrors.UsageException(file + ": not readable");
@@ -189,38 +198,6 @@ final class LogsCommand implements Runnable {
       Optional<String> layoutText =
           Optional.ofNullable(layout.logFormat != null ? layout.logFormat : layout.fields);
       return new ImportRequest(files, logGroup, name, layoutText);
-    }
-
-    private void checkTopics(Topics topics) {
-      List<String> needed = List.of(topics.logs().name(), topics.dlq("ingest").name());
-      try (Admin admin =
-          Admin.create(
-              Map.of(
-                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  kafka.bootstrapServers(),
-                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                  10_000,
-                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                  15_000))) {
-        admin.describeTopics(needed).allTopicNames().get(20, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-          throw new OneLineErrors.UsageException(
-              "topics "
-                  + String.join(" and ", needed)
-                  + " must exist on "
-                  + kafka.bootstrapServers()
-                  + " (tidewatch up creates them)");
-        }
-        throw new OneLineErrors.UsageException(
-            "cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e.getCause().getMessage());
-      } catch (TimeoutException e) {
-        throw new OneLineErrors.UsageException(
-            "cannot reach Kafka at " + kafka.bootstrapServers() + " (no answer in 20 s)");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
     }
 
     private long totalBytes() {

@@ -111,6 +111,7 @@ final class RulesCommand implements Runnable {
         throw new OneLineErrors.UsageException("rules directory " + directory + " does not exist");
       }
       List<RuleDocument> documents = RuleFiles.documents(directory);
+      kafka.requireTopics(kafka.topics().rules().name());
       RulesTopic.Publication publication =
           new RulesTopic(kafka.bootstrapServers(), kafka.topics()).publish(documents, true);
       var out = spec.commandLine().getOut();

@@ -39,9 +39,11 @@ final class SilenceCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The silences of a running Tidewatch; the topic is {@code tidewatch up}'s to create. */
   static SilenceStore open(KafkaOptions kafka) throws InterruptedException {
-    return SilenceStore.open(
-        kafka.bootstrapServers(), Map.of(), SilenceTopic.of(kafka.topics()), Clock.systemUTC());
+    SilenceTopic topic = SilenceTopic.of(kafka.topics());
+    kafka.requireTopics(topic.name());
+    return SilenceStore.connect(kafka.bootstrapServers(), Map.of(), topic, Clock.systemUTC());
   }
 
   static String describe(Silence silence, Instant now) {

@@ -71,6 +71,7 @@ final class TailCommand implements Callable<Integer> {
     Topics topics = kafka.topics();
     String name = resolve(topics, topic);
     Codec<?> codec = topics.codecOf(name).orElseThrow();
+    kafka.requireTopics(name);
     PrintWriter out = spec.commandLine().getOut();
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       List<PartitionInfo> partitions = consumer.partitionsFor(name, Duration.ofSeconds(15));

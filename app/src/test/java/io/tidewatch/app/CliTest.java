@@ -2,6 +2,7 @@ package io.tidewatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidewatch.actions.policy.SilenceTopic;
 import io.tidewatch.broker.EmbeddedBroker;
 import io.tidewatch.model.codec.Codecs;
 import io.tidewatch.model.metric.MetricPoint;
@@ -46,6 +47,8 @@ class CliTest {
     bootstrap = broker.bootstrapServers();
     try (Admin admin = Admin.create(broker.clientConfig())) {
       new TopicBootstrap(admin, (short) 1).ensure(TOPICS.specs());
+      // as tidewatch up's action worker does: the silence commands only use it
+      SilenceTopic.of(TOPICS).ensure(admin);
     }
   }
 
@@ -584,5 +587,84 @@ class CliTest {
     Map<String, RuleDocument> now = topic.readAll();
     assertThat(now.keySet()).containsExactlyInAnyOrder("alarm/web-cpu-high", "action/ops");
     assertThat(now.get("alarm/web-cpu-high").json()).contains("\"threshold\":80");
+  }
+
+  @Test
+  void shouldNameTheRuleAndItsSizeWhenARuleRecordIsTooLargeToApply() throws Exception {
+    Path rules = Files.createDirectory(dir.resolve("large"));
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 70; i++) {
+      labels.append("      l").append(i).append(": ").append("x".repeat(16_000)).append('\n');
+    }
+    Files.writeString(
+        rules.resolve("large.yaml"),
+        """
+        alarms:
+          - name: huge-labels
+            metric: {namespace: Host, name: cpu}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 70
+            labels:
+        """
+            + labels);
+    RulesTopic topic = new RulesTopic(bootstrap, TOPICS);
+    Map<String, RuleDocument> before = topic.readAll();
+
+    Run applied =
+        run(
+            "rules",
+            "apply",
+            rules.toString(),
+            "--topic-prefix",
+            PREFIX,
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(applied.exitCode()).isEqualTo(1);
+    assertThat(applied.err())
+        .startsWith("tidewatch: rule alarm/huge-labels was not applied: its record is ")
+        .contains("bytes, more than Kafka accepts")
+        .contains("nothing was applied")
+        .doesNotContain("error state");
+    assertThat(topic.readAll()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldCreateNoTopicWhenReadOnlyCommandsFindTheirTopicsMissing(EmbeddedBroker broker)
+      throws Exception {
+    String prefix = "readonly.";
+    Path rules = Files.createDirectory(dir.resolve("readonly-rules"));
+    Files.writeString(
+        rules.resolve("web.yaml"),
+        """
+        alarms:
+          - name: web-cpu-high
+            metric: {namespace: Host, name: cpu}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 70
+        """);
+    List<List<String>> commands =
+        List.of(
+            List.of("silence", "list"),
+            List.of("tail", "metrics"),
+            List.of("rules", "backtest", rules.toString()));
+
+    for (List<String> command : commands) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.addAll(List.of("--topic-prefix", prefix, "--bootstrap-servers", bootstrap));
+      Run run = run(args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(2);
+      assertThat(run.err()).contains("must exist on " + bootstrap);
+    }
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      assertThat(admin.listTopics().names().get()).noneMatch(name -> name.startsWith(prefix));
+    }
   }
 }

@@ -132,7 +132,7 @@ class LogsImportCliTest {
     assertThat(run.out())
         .contains("imported 2 files (1503 lines")
         .contains("into import1.logs, log group /nginx/access")
-        .contains("parsed 1500, rejected 3 (EMPTY 1, NUL 1, NO_MATCH 1)")
+        .contains("parsed 1500, rejected 2 (NUL 1, NO_MATCH 1), skipped 1 empty")
         .contains("rejected lines are in import1.dlq.ingest");
 
     List<ConsumerRecord<String, byte[]>> events = readAll(topics.logs().name(), 1500);
@@ -160,10 +160,10 @@ class LogsImportCliTest {
     assertThat(fromGzip.logStream()).isEqualTo("access.log.2.gz");
     assertThat(fromGzip.message()).isEqualTo(nginxLine(1234));
 
-    List<ConsumerRecord<String, byte[]>> rejected = readAll(topics.dlq("ingest").name(), 3);
+    List<ConsumerRecord<String, byte[]>> rejected = readAll(topics.dlq("ingest").name(), 2);
     assertThat(rejected)
         .extracting(record -> header(record, "tw.reason") + "@" + header(record, "tw.source.line"))
-        .containsExactlyInAnyOrder("NO_MATCH@12", "EMPTY@23", "NUL@34");
+        .containsExactlyInAnyOrder("NO_MATCH@12", "NUL@34");
     ConsumerRecord<String, byte[]> noMatch =
         rejected.stream().filter(r -> header(r, "tw.reason").equals("NO_MATCH")).findFirst().get();
     assertThat(new String(noMatch.value(), StandardCharsets.UTF_8))
@@ -263,6 +263,106 @@ class LogsImportCliTest {
             bootstrap);
     assertThat(noTopics.exitCode()).isEqualTo(2);
     assertThat(noTopics.err()).contains("must exist on " + bootstrap);
+  }
+
+  @Test
+  void shouldSayIsADirectoryWhenAFileArgumentIsADirectory() throws Exception {
+    Path logs = Files.createDirectory(dir.resolve("logs"));
+
+    Run run =
+        run("logs", "import", logs.toString(), "--log-group", "g", "--format", "raw", "--quiet");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "tidewatch: "
+                + logs
+                + ": is a directory; give the files in it (e.g. "
+                + logs.resolve("*.log")
+                + ")");
+  }
+
+  @Test
+  void shouldNameTheFileAndPrintTheCountsWhenAGzipFileIsTruncated() throws Exception {
+    topics("truncated.");
+    Path whole = dir.resolve("whole.log.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
+      for (int i = 0; i < 20_000; i++) {
+        out.write((nginxLine(i) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(whole);
+    Path truncated = dir.resolve("access.log.gz");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+    Run run =
+        run(
+            "logs",
+            "import",
+            truncated.toString(),
+            "--log-group",
+            "/nginx/access",
+            "--format",
+            "nginx",
+            "--quiet",
+            "--topic-prefix",
+            "truncated.",
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    java.util.regex.Matcher error =
+        java.util.regex.Pattern.compile(
+                "tidewatch: \\Q"
+                    + truncated
+                    + "\\E: cannot read past line (\\d+): Unexpected end of ZLIB input stream \\(the"
+                    + " gzip file is truncated or corrupt\\); the lines before it were imported \\(see"
+                    + " the summary\\)")
+            .matcher(run.err().strip());
+    assertThat(error.matches()).as(run.err()).isTrue();
+    long linesRead = Long.parseLong(error.group(1));
+    assertThat(linesRead).isPositive().isLessThan(20_000);
+    assertThat(run.out())
+        .contains("imported 1 file (" + linesRead + " lines")
+        .contains("parsed " + linesRead + ", rejected 0");
+    assertThat(readAll("truncated.logs", (int) linesRead)).hasSize((int) linesRead);
+  }
+
+  @Test
+  void shouldSkipAndCountEmptyLinesWhenAGzipFileHoldsThem() throws Exception {
+    topics("empties.");
+    Path file = dir.resolve("empty-lines.log.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write("first\n".getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 10_000; i++) {
+        out.write(i % 2 == 0 ? "\n".getBytes(StandardCharsets.UTF_8) : " \t\r\n".getBytes());
+      }
+      out.write("last\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    Run run =
+        run(
+            "logs",
+            "import",
+            file.toString(),
+            "--log-group",
+            "g",
+            "--format",
+            "raw",
+            "--quiet",
+            "--topic-prefix",
+            "empties.",
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("imported 1 file (10002 lines")
+        .contains("parsed 2, rejected 0, skipped 10000 empty");
+    assertThat(readAll("empties.logs", 2))
+        .extracting(record -> Codecs.LOG_EVENT.decode(record).message())
+        .containsExactlyInAnyOrder("first", "last");
+    assertThat(readAll("empties.dlq.ingest", 0)).isEmpty();
   }
 
   private static String header(ConsumerRecord<String, byte[]> record, String key) {

@@ -57,6 +57,7 @@ public record AlarmRule(
 
   public AlarmRule {
     Objects.requireNonNull(name, "name");
+    RuleLimits.nameProblem("alarm", name).ifPresent(AlarmRule::outOfRange);
     description = description == null ? "" : description;
     Objects.requireNonNull(metric, "metric");
     groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
@@ -65,6 +66,7 @@ public record AlarmRule(
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("period must be positive, found " + period);
     }
+    RuleLimits.periodProblem(period).ifPresent(AlarmRule::outOfRange);
     if (evaluationPeriods < 1) {
       throw new IllegalArgumentException(
           "evaluationPeriods must be at least 1, found " + evaluationPeriods);
@@ -83,6 +85,8 @@ public record AlarmRule(
               + "), found "
               + evaluationRange);
     }
+    RuleLimits.evaluationProblem(period, evaluationPeriods).ifPresent(AlarmRule::outOfRange);
+    RuleLimits.evaluationRangeProblem(period, evaluationRange).ifPresent(AlarmRule::outOfRange);
     Objects.requireNonNull(comparison, "comparison");
     if (!Double.isFinite(threshold)) {
       throw new IllegalArgumentException("threshold must be a finite number, found " + threshold);
@@ -92,6 +96,7 @@ public record AlarmRule(
     if (allowedLateness.isNegative()) {
       throw new IllegalArgumentException("allowedLateness must not be negative");
     }
+    RuleLimits.allowedLatenessProblem(allowedLateness).ifPresent(AlarmRule::outOfRange);
     actions = actions == null ? AlarmActions.none() : actions;
     labels = MetricSelector.sortedCopy(labels);
     if (comparison.isBand() != (anomalyBand != null)) {
@@ -105,6 +110,10 @@ public record AlarmRule(
     if (maxInstances < 1) {
       throw new IllegalArgumentException("maxInstances must be at least 1, found " + maxInstances);
     }
+  }
+
+  private static void outOfRange(String problem) {
+    throw new IllegalArgumentException(problem);
   }
 
   /** An alarm with the default cardinality limit. */

@@ -28,6 +28,11 @@ public enum DiagnosticCode {
   MISSING_KEY("R2004"),
   /** A recognised feature that is not implemented yet (a rule test's {@code logs}). */
   NOT_SUPPORTED_YET("R2005"),
+  /**
+   * A value of the right form outside its allowed range, e.g. a {@code period} above one day or a
+   * duration with more digits than any sensible value has.
+   */
+  OUT_OF_RANGE("R2006"),
   /** A reference to an action (or alarm) that no file defines. */
   UNDEFINED_REFERENCE("R3001"),
   /** A name defined twice in the directory. */
@@ -38,6 +43,8 @@ public enum DiagnosticCode {
   SECRET_LITERAL("R4001"),
   /** A file over the size limit, or aliases that expand beyond reason ("billion laughs"). */
   TOO_LARGE("R5001"),
+  /** A string (a name, a matcher, any value) longer than its limit. */
+  TOO_LONG("R5002"),
   /** A section of RULES.md that this version recognises but does not evaluate yet. */
   UNSUPPORTED_SECTION("W1001"),
   /**

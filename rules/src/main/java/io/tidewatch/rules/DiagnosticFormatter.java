@@ -14,12 +14,24 @@ import java.util.regex.Pattern;
  *       |                ^^^^
  * </pre>
  *
- * Secrets on a rendered line are masked; tabs before the span are kept so the caret lines up.
+ * Secrets on a rendered line are masked; tabs before the span are kept so the caret lines up. A
+ * line longer than {@link #MAX_SHOWN} characters is shown cut around the span.
  */
 public final class DiagnosticFormatter {
 
   private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
   private static final int GUTTER = 5;
+
+  /**
+   * The most characters of a source line shown; a longer line (a 3-million-character name) is cut
+   * around the span with {@link #ELLIPSIS}, and so is the caret.
+   */
+  static final int MAX_SHOWN = 160;
+
+  /** Characters shown before the span when a long line is cut. */
+  private static final int CONTEXT = 40;
+
+  private static final String ELLIPSIS = "...";
 
   private DiagnosticFormatter() {}
 
@@ -46,17 +58,24 @@ public final class DiagnosticFormatter {
     }
     String number = String.valueOf(span.line());
     int width = Math.max(GUTTER, number.length());
+    int[] codePoints = line.codePoints().toArray();
+    int from = Math.max(0, Math.min(span.column() - 1 - CONTEXT, codePoints.length - MAX_SHOWN));
+    int to = Math.min(codePoints.length, from + MAX_SHOWN);
+    String prefix = from > 0 ? ELLIPSIS : "";
+    String shown = new String(codePoints, from, to - from);
     out.append(" ".repeat(width - number.length()))
         .append(number)
         .append(" | ")
-        .append(Secrets.mask(line).stripTrailing())
+        .append(prefix)
+        .append(Secrets.mask(shown).stripTrailing())
+        .append(to < codePoints.length ? ELLIPSIS : "")
         .append('\n');
-    out.append(" ".repeat(width)).append(" | ");
-    int[] codePoints = line.codePoints().toArray();
-    for (int i = 0; i < span.column() - 1; i++) {
+    out.append(" ".repeat(width)).append(" | ").append(" ".repeat(prefix.length()));
+    for (int i = from; i < span.column() - 1; i++) {
       out.append(i < codePoints.length && codePoints[i] == '\t' ? '\t' : ' ');
     }
-    out.append("^".repeat(Math.max(1, span.endColumn() - span.column()))).append('\n');
+    int caretEnd = Math.min(span.endColumn() - 1, Math.max(to, span.column()));
+    out.append("^".repeat(Math.max(1, caretEnd - (span.column() - 1)))).append('\n');
     return out.toString();
   }
 

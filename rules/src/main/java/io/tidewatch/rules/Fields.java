@@ -27,7 +27,15 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class Fields {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})([smhd])");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+
+  /**
+   * The most digits a duration may have: 999999999d is already 2.7 million years, and with at most
+   * nine digits every duration, in milliseconds, fits a {@code long} many times over, so that no
+   * arithmetic on it can overflow.
+   */
+  public static final int MAX_DURATION_DIGITS = 9;
+
   private static final Pattern SPECIAL_FLOAT =
       Pattern.compile("[-+]?\\.(?:inf|Inf|INF|nan|NaN|NAN)");
 
@@ -288,6 +296,18 @@ public final class Fields {
               + " 1h, 1d), found '"
               + scalar.getValue()
               + "'");
+      return Optional.empty();
+    }
+    if (matcher.group(1).length() > MAX_DURATION_DIGITS) {
+      diagnostics.report(
+          DiagnosticCode.OUT_OF_RANGE,
+          value,
+          "'"
+              + field.key()
+              + "' is out of range: a duration has at most "
+              + MAX_DURATION_DIGITS
+              + " digits, found "
+              + matcher.group(1).length());
       return Optional.empty();
     }
     long amount = Long.parseLong(matcher.group(1));

@@ -305,6 +305,7 @@ final class RuleFileParser {
     Optional<Integer> evaluationRange = fields.integer("evaluationRange", false, 1);
     evaluationPeriods.ifPresent(
         n -> checkAgainstEvaluationPeriods(fields, n, datapointsToAlarm, evaluationRange));
+    period.ifPresent(p -> checkEvaluationWindow(fields, p, evaluationPeriods, evaluationRange));
     Optional<ComparisonOperator> comparison = comparison(fields);
     Optional<AnomalyBand> anomalyBand = anomalyBand(fields);
     boolean band = fields.field("anomalyBand").isPresent();
@@ -331,7 +332,13 @@ final class RuleFileParser {
             TreatMissingData.class,
             "missing data treatment",
             text -> "");
-    Optional<Duration> allowedLateness = fields.duration("allowedLateness", false);
+    Optional<Duration> allowedLateness =
+        fields
+            .duration("allowedLateness", false)
+            .filter(
+                lateness ->
+                    withinRange(
+                        fields, "allowedLateness", RuleLimits.allowedLatenessProblem(lateness)));
     List<Named> references = new ArrayList<>();
     AlarmActions actions = alarmActions(fields, references);
     Optional<Map<String, String>> labels =
@@ -466,6 +473,11 @@ final class RuleFileParser {
       return null;
     }
     String name = node.get().getValue();
+    Optional<String> tooLong = RuleLimits.nameProblem(kind, name);
+    if (tooLong.isPresent()) {
+      diagnostics.report(DiagnosticCode.TOO_LONG, node.get(), tooLong.get());
+      return null;
+    }
     if (!NAME.matcher(name).matches()) {
       fields.badValue(node.get(), badName(kind, name));
       return null;
@@ -546,7 +558,31 @@ final class RuleFileParser {
               + "'");
       return Optional.empty();
     }
-    return period;
+    return period.filter(p -> withinRange(alarm, "period", RuleLimits.periodProblem(p)));
+  }
+
+  /**
+   * CloudWatch's limit on {@code period × evaluationPeriods}, and ours on {@code period ×
+   * evaluationRange}, each reported at the count that breaks it.
+   */
+  private void checkEvaluationWindow(
+      Fields alarm,
+      Duration period,
+      Optional<Integer> evaluationPeriods,
+      Optional<Integer> evaluationRange) {
+    evaluationPeriods.ifPresent(
+        n -> withinRange(alarm, "evaluationPeriods", RuleLimits.evaluationProblem(period, n)));
+    evaluationRange.ifPresent(
+        r -> withinRange(alarm, "evaluationRange", RuleLimits.evaluationRangeProblem(period, r)));
+  }
+
+  /** Reports {@code problem} at the value of {@code key}; true when there is none. */
+  private boolean withinRange(Fields fields, String key, Optional<String> problem) {
+    problem.ifPresent(
+        message ->
+            diagnostics.report(
+                DiagnosticCode.OUT_OF_RANGE, fields.field(key).orElseThrow().value(), message));
+    return problem.isEmpty();
   }
 
   private void checkAgainstEvaluationPeriods(
@@ -695,7 +731,10 @@ final class RuleFileParser {
   private ParsedAction action(Fields.Field entry) {
     int errorsBefore = diagnostics.errors();
     Named name = null;
-    if (NAME.matcher(entry.key()).matches()) {
+    Optional<String> tooLong = RuleLimits.nameProblem("action", entry.key());
+    if (tooLong.isPresent()) {
+      diagnostics.report(DiagnosticCode.TOO_LONG, entry.keyNode(), tooLong.get());
+    } else if (NAME.matcher(entry.key()).matches()) {
       name = new Named(entry.key(), diagnostics.span(entry.keyNode()));
     } else {
       diagnostics.report(DiagnosticCode.BAD_VALUE, entry.keyNode(), badName("action", entry.key()));

@@ -201,7 +201,21 @@ public final class YamlDocument {
     return size;
   }
 
+  /** A scalar over the length limit, or a tag outside the standard ones: reported and silenced. */
   private void checkTag(Node node) {
+    if (node instanceof ScalarNode scalar
+        && scalar.getValue().length() > RuleLimits.MAX_STRING_LENGTH) {
+      diagnostics.report(
+          DiagnosticCode.TOO_LONG,
+          node,
+          "this value is too long: "
+              + scalar.getValue().length()
+              + " characters, at most "
+              + RuleLimits.MAX_STRING_LENGTH
+              + " are allowed in a rule file");
+      diagnostics.silence(node);
+      return;
+    }
     if (!STANDARD_TAGS.contains(node.getTag())) {
       diagnostics.report(
           DiagnosticCode.UNSUPPORTED_TAG,

@@ -101,4 +101,27 @@ class DiagnosticFormatterTest {
                   | ^^^
             """);
   }
+
+  @Test
+  void shouldCutTheLineAndTheCaretAroundTheSpanWhenTheLineIsVeryLong() {
+    String name = "a".repeat(3_000_000);
+    Diagnostic diagnostic =
+        Diagnostic.of(
+            DiagnosticCode.TOO_LONG,
+            new SourceSpan("huge.yaml", 2, 11, 11 + name.length()),
+            "alarm name is too long");
+
+    String rendered = DiagnosticFormatter.format(diagnostic, "alarms:\n  - name: " + name + "\n");
+
+    String shown = "a".repeat(DiagnosticFormatter.MAX_SHOWN - 10);
+    assertThat(rendered)
+        .isEqualTo(
+            "huge.yaml:2:11: error[R5002]: alarm name is too long\n"
+                + "    2 |   - name: "
+                + shown
+                + "...\n"
+                + "      |           "
+                + "^".repeat(shown.length())
+                + "\n");
+  }
 }

@@ -374,4 +374,34 @@ class RuleLoaderTest {
     assertThat(result.diagnostics()).isEmpty();
     assertThat(result.ruleSet()).isEqualTo(RuleSet.empty());
   }
+
+  @Test
+  void shouldReportTooLongAtTheNameWhenAnAlarmNameHasThreeMillionCharacters() {
+    String name = "a".repeat(3_000_000);
+    String text =
+        """
+        alarms:
+          - name: %s
+            metric: {namespace: Host, name: cpu_utilization}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 70
+        """
+            .formatted(name);
+
+    LoadResult result = RuleLoader.loadString("huge.yaml", text);
+
+    assertThat(result.diagnostics())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.code()).isEqualTo(DiagnosticCode.TOO_LONG);
+              assertThat(d.span().line()).isEqualTo(2);
+              assertThat(d.span().column()).isEqualTo(11);
+              assertThat(d.message()).contains("3000000 characters").hasSizeLessThan(200);
+            });
+    assertThat(result.ruleSet().alarms()).isEmpty();
+  }
 }

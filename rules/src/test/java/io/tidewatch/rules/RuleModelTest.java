@@ -110,4 +110,49 @@ class RuleModelTest {
             () -> AlarmRule.of("x", metric, Statistic.SUM, minute, 1, 1, gt, Double.NaN, null))
         .hasMessageContaining("threshold");
   }
+
+  @Test
+  void shouldRejectOutOfRangeTimesWhenBuiltInCode() {
+    MetricSelector metric = MetricSelector.of("Host", "cpu");
+    ComparisonOperator gt = ComparisonOperator.GreaterThanThreshold;
+
+    assertThatThrownBy(
+            () ->
+                AlarmRule.of(
+                    "x",
+                    metric,
+                    Statistic.SUM,
+                    Duration.ofDays(999_999_999_999L),
+                    1,
+                    1,
+                    gt,
+                    1,
+                    null))
+        .hasMessageContaining("'period' is out of range");
+    assertThatThrownBy(
+            () ->
+                AlarmRule.of("x", metric, Statistic.SUM, Duration.ofHours(1), 169, 1, gt, 1, null))
+        .hasMessageContaining("'evaluationPeriods' is out of range");
+    assertThatThrownBy(
+            () ->
+                AlarmRule.of(
+                    "x", metric, Statistic.SUM, Duration.ofMinutes(1), 1441, 1, gt, 1, null))
+        .hasMessageContaining("for a period under 1h");
+    assertThat(AlarmRule.of("x", metric, Statistic.SUM, Duration.ofDays(1), 7, 1, gt, 1, null))
+        .extracting(AlarmRule::evaluationRange)
+        .isEqualTo(9);
+    assertThatThrownBy(
+            () ->
+                AlarmRule.of(
+                    "x".repeat(256),
+                    metric,
+                    Statistic.SUM,
+                    Duration.ofMinutes(1),
+                    1,
+                    1,
+                    gt,
+                    1,
+                    null))
+        .hasMessageContaining("at most 255");
+  }
 }

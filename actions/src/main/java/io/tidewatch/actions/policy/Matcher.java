@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +46,12 @@ public record Matcher(String label, Op op, String value) {
     }
   }
 
-  private static final java.util.regex.Pattern SYNTAX =
-      java.util.regex.Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
+  /**
+   * The longest matcher, as written, and the longest value: Alertmanager sets none, but a matcher
+   * is a label and a short value or pattern, and a longer one is a mistake or an attack.
+   */
+  public static final int MAX_LENGTH = 1024;
+
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
   private static final int MAX_CACHED = 10_000;
 
@@ -54,9 +59,15 @@ public record Matcher(String label, Op op, String value) {
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(op, "op");
     Objects.requireNonNull(value, "value");
-    if (!label.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+    if (label.isEmpty()
+        || !isLabelStart(label.charAt(0))
+        || !label.chars().allMatch(c -> isLabelPart((char) c))) {
       throw new IllegalArgumentException(
           "a label name: letters, digits, '_' and '.', not starting with a digit. Found: " + label);
+    }
+    if (value.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "a matcher value is at most " + MAX_LENGTH + " characters, found " + value.length());
     }
     if (op == Op.REGEX || op == Op.NOT_REGEX) {
       pattern(value);
@@ -66,17 +77,70 @@ public record Matcher(String label, Op op, String value) {
   /**
    * Parses {@code label=value}, {@code label!="value"}, {@code label=~"regex"}, {@code
    * label!~regex}; the value may be in double quotes (with {@code \"} and {@code \\} escapes).
+   * Whitespace around the label, the operator and the value is ignored. One pass over the text, so
+   * the time is linear in its length, which is at most {@link #MAX_LENGTH}.
    *
    * @throws IllegalArgumentException saying what is wrong, e.g. for {@code team} or {@code x=~"("}
    */
   public static Matcher parse(String text) {
-    java.util.regex.Matcher m = SYNTAX.matcher(text == null ? "" : text);
-    if (!m.matches()) {
+    String matcher = text == null ? "" : text;
+    if (matcher.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "a matcher like team=\"web\", team!=\"web\", severity=~\"page|critical\" or host!~\"canary-.*\". Found: "
-              + text);
+          "a matcher is at most " + MAX_LENGTH + " characters, found " + matcher.length());
     }
-    return new Matcher(m.group(1), Op.of(m.group(2)), unquote(m.group(3)));
+    int end = matcher.length();
+    while (end > 0 && isSpace(matcher.charAt(end - 1))) {
+      end--;
+    }
+    int at = skipSpace(matcher, 0, end);
+    int labelStart = at;
+    if (at < end && isLabelStart(matcher.charAt(at))) {
+      at++;
+      while (at < end && isLabelPart(matcher.charAt(at))) {
+        at++;
+      }
+    }
+    String label = matcher.substring(labelStart, at);
+    at = skipSpace(matcher, at, end);
+    Op op = operatorAt(matcher, at, end);
+    if (label.isEmpty() || op == null) {
+      throw new IllegalArgumentException(
+          "a matcher like team=\"web\", team!=\"web\", severity=~\"page|critical\" or"
+              + " host!~\"canary-.*\". Found: "
+              + matcher);
+    }
+    at = skipSpace(matcher, at + op.symbol().length(), end);
+    return new Matcher(label, op, unquote(matcher.substring(at, end)));
+  }
+
+  /** The operator written at {@code at}, the two-character ones first; null if none. */
+  private static Op operatorAt(String text, int at, int end) {
+    for (Op op : List.of(Op.REGEX, Op.NOT_REGEX, Op.NOT_EQUAL, Op.EQUAL)) {
+      if (at + op.symbol().length() <= end && text.startsWith(op.symbol(), at)) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  private static int skipSpace(String text, int at, int end) {
+    while (at < end && isSpace(text.charAt(at))) {
+      at++;
+    }
+    return at;
+  }
+
+  /** The characters of {@code \s} in {@link java.util.regex.Pattern}, as the old syntax had. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+  }
+
+  private static boolean isLabelStart(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  }
+
+  private static boolean isLabelPart(char c) {
+    return isLabelStart(c) || (c >= '0' && c <= '9') || c == '.';
   }
 
   private static String unquote(String value) {

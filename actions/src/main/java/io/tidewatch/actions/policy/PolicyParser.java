@@ -62,7 +62,10 @@ public final class PolicyParser {
           "routes");
   private static final Set<String> INTERVAL_KEYS = Set.of("weekdays", "times", "timezone");
   private static final Set<String> TIME_KEYS = Set.of("start", "end");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+  /** At most nine digits, as in rule files: no duration can then overflow. */
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final int MAX_DEPTH = 32;
 

@@ -99,6 +99,16 @@ public final class SilenceStore implements AutoCloseable {
     try (Admin admin = Admin.create(adminConfig)) {
       topic.ensure(admin);
     }
+    return connect(bootstrapServers, kafka, topic, clock);
+  }
+
+  /**
+   * Like {@link #open} for a topic that must already exist: creates nothing, so that a command that
+   * only reads silences leaves the cluster as it found it.
+   */
+  public static SilenceStore connect(
+      String bootstrapServers, Map<String, Object> kafka, SilenceTopic topic, Clock clock)
+      throws InterruptedException {
     SilenceStore store = new SilenceStore(bootstrapServers, kafka, topic, clock);
     try {
       store.start();

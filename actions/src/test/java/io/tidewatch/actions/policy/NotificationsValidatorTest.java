@@ -76,4 +76,30 @@ class NotificationsValidatorTest {
               assertThat(match.timing().repeatInterval()).hasHours(1);
             });
   }
+
+  @Test
+  void shouldReportTooLongMatcherAndHugeDurationAtTheirLineAndColumn() {
+    String matcher = "team=x" + " ".repeat(2000) + "y";
+    LoadResult result =
+        RuleLoader.loadString(
+            "notify.yaml",
+            """
+            actions:
+              ops-slack: {type: slack, channel: "#ops"}
+            notifications:
+              route:
+                receiver: ops-slack
+                repeatInterval: 99999999999999999999d
+                routes:
+                  - matchers: ['%s']
+            """
+                .formatted(matcher));
+
+    assertThat(result.diagnostics())
+        .extracting(d -> d.code() + "@" + d.span().line() + ":" + d.span().column())
+        .containsExactly(DiagnosticCode.BAD_VALUE + "@6:21", DiagnosticCode.BAD_VALUE + "@8:20");
+    assertThat(result.render())
+        .contains("notify.yaml:6:21: error[R2003]: a duration like")
+        .contains("notify.yaml:8:20: error[R2003]: a matcher is at most 1024 characters");
+  }
 }

@@ -190,4 +190,31 @@ class PolicyParserTest {
     Matcher redos = Matcher.parse("x=~\"(a+)+$\"");
     assertThat(redos.matches(Map.of("x", "a".repeat(5000) + "!"))).isFalse();
   }
+
+  @Test
+  void shouldKeepInnerSpacesAndDropOuterOnesWhenValueIsUnquoted() {
+    Matcher spaced = Matcher.parse("\tteam =  x" + " ".repeat(1000) + "y \r\n");
+
+    assertThat(spaced.label()).isEqualTo("team");
+    assertThat(spaced.op()).isEqualTo(Matcher.Op.EQUAL);
+    assertThat(spaced.value()).isEqualTo("x" + " ".repeat(1000) + "y");
+    assertThat(Matcher.parse("team=").value()).isEmpty();
+    assertThat(Matcher.parse("a.b_c!~\"x\"").op()).isEqualTo(Matcher.Op.NOT_REGEX);
+    assertThatThrownBy(() -> Matcher.parse("team")).hasMessageContaining("a matcher like");
+    assertThatThrownBy(() -> Matcher.parse("=web")).hasMessageContaining("a matcher like");
+    assertThatThrownBy(() -> Matcher.parse("team<>web")).hasMessageContaining("a matcher like");
+  }
+
+  @Test
+  void shouldRefuseMatcherByItsLengthWhenLongerThanTheLimit() {
+    // issue 11's probe: the old backtracking syntax took 15 s on it
+    String probe = "team=x" + " ".repeat(50_000) + "y";
+
+    assertThatThrownBy(() -> Matcher.parse(probe))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a matcher is at most 1024 characters, found 50007");
+    assertThatThrownBy(() -> new Matcher("team", Matcher.Op.EQUAL, "x".repeat(1025)))
+        .hasMessageContaining("at most 1024 characters");
+    assertThat(Matcher.parse("team=" + "x".repeat(1019)).value()).hasSize(1019);
+  }
 }

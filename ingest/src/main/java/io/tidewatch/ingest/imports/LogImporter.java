@@ -90,61 +90,101 @@ public final class LogImporter {
   }
 
   /**
-   * Imports every file of the request, then waits for Kafka to acknowledge every record.
+   * Imports every file of the request, then waits for Kafka to acknowledge every record. Empty and
+   * blank lines are skipped and counted ({@link ImportSummary#emptyLines()}).
    *
-   * @throws IOException when a file cannot be read (records of the lines read before it are sent)
+   * @throws ImportFailedException when a file cannot be read to its end, naming it and the lines
+   *     read of it, with the summary of what was imported before (and sent: the producer is
+   *     flushed)
+   * @throws IOException never otherwise; declared for the failure above
    */
   public ImportSummary run(ImportRequest request, ImportProgress progress) throws IOException {
-    LogParser parser = parser(request);
-    LineDecoder decoder = new LineDecoder(request.maxLineBytes());
-    LogRecords records = new LogRecords(topics, request.format());
-    ParseStats stats = new ParseStats();
-    Delivery delivery = new Delivery();
-    AtomicLong bytesRead = new AtomicLong();
-    long lines = 0;
-    long started = System.nanoTime();
+    Run run = new Run(request, progress);
     try {
       for (Path file : request.files()) {
-        String stream = file.getFileName().toString();
-        String origin = file.toString();
-        try (InputStream in = open(file, bytesRead, progress)) {
-          LineReader reader = new LineReader(in, request.maxLineBytes());
-          long lineNumber = 0;
-          while (reader.next()) {
-            lineNumber++;
-            ParseResult result =
-                reader.cut()
-                    ? tooLong(reader.totalLength(), request.maxLineBytes())
-                    : decoder.parse(parser, reader.bytes(), 0, reader.length());
-            meters.record(stats.record(result));
-            producer.send(
-                records.record(
-                    request.logGroup(),
-                    stream,
-                    reader.bytes(),
-                    reader.length(),
-                    reader.totalLength(),
-                    result,
-                    Instant.now(),
-                    origin,
-                    lineNumber),
-                delivery);
+        run.importFile(file);
+      }
+    } catch (IOException e) {
+      producer.flush();
+      throw new ImportFailedException(run.file, run.fileLines, e, run.summary());
+    }
+    producer.flush();
+    return run.summary();
+  }
+
+  /** One import's state: what was read so far, and where. */
+  private final class Run {
+    final ImportRequest request;
+    final ImportProgress progress;
+    final LogParser parser;
+    final LineDecoder decoder;
+    final LogRecords records;
+    final ParseStats stats = new ParseStats();
+    final Delivery delivery = new Delivery();
+    final AtomicLong bytesRead = new AtomicLong();
+    final long started = System.nanoTime();
+    long lines;
+    long emptyLines;
+    Path file;
+    long fileLines;
+
+    Run(ImportRequest request, ImportProgress progress) {
+      this.request = request;
+      this.progress = progress;
+      this.parser = parser(request);
+      this.decoder = new LineDecoder(request.maxLineBytes());
+      this.records = new LogRecords(topics, request.format());
+    }
+
+    void importFile(Path path) throws IOException {
+      file = path;
+      fileLines = 0;
+      String stream = path.getFileName().toString();
+      String origin = path.toString();
+      try (InputStream in = open(path, bytesRead, progress)) {
+        LineReader reader = new LineReader(in, request.maxLineBytes());
+        while (reader.next()) {
+          fileLines++;
+          lines++;
+          ParseResult result =
+              reader.cut()
+                  ? tooLong(reader.totalLength(), request.maxLineBytes())
+                  : decoder.parse(parser, reader.bytes(), 0, reader.length());
+          meters.record(result);
+          if (result instanceof Rejected rejected && rejected.reason() == RejectReason.EMPTY) {
+            emptyLines++;
+            continue;
           }
-          lines += lineNumber;
+          stats.record(result);
+          producer.send(
+              records.record(
+                  request.logGroup(),
+                  stream,
+                  reader.bytes(),
+                  reader.length(),
+                  reader.totalLength(),
+                  result,
+                  Instant.now(),
+                  origin,
+                  fileLines),
+              delivery);
         }
       }
-    } finally {
-      producer.flush();
     }
-    return new ImportSummary(
-        request.files().size(),
-        bytesRead.get(),
-        lines,
-        stats,
-        delivery.delivered.get(),
-        delivery.failed.get(),
-        delivery.firstError.get(),
-        Duration.ofNanos(System.nanoTime() - started));
+
+    /** What was done so far; call after the producer was flushed. */
+    ImportSummary summary() {
+      return new ImportSummary(
+          request.files().size(),
+          bytesRead.get(),
+          lines,
+          emptyLines,
+          stats,
+          delivery.delivered.get(),
+          delivery.failed.get(),
+          delivery.firstError.get(),
+          Duration.ofNanos(System.nanoTime() - started));
+    }
   }
 
   private static Rejected tooLong(long size, int max) {

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,31 +71,58 @@ public final class RulesTopic {
     List<String> upserted = new java.util.ArrayList<>();
     List<String> unchanged = new java.util.ArrayList<>();
     List<String> removed = new java.util.ArrayList<>();
-    List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
+    Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+    Map<String, Integer> sizes = new HashMap<>();
     try (KafkaProducer<String, JsonNode> producer = transactionalProducer()) {
       producer.initTransactions();
       producer.beginTransaction();
-      for (RuleDocument document : wanted.values()) {
-        if (document.equals(current.get(document.id()))) {
-          unchanged.add(document.id());
-          continue;
+      try {
+        for (RuleDocument document : wanted.values()) {
+          if (document.equals(current.get(document.id()))) {
+            unchanged.add(document.id());
+            continue;
+          }
+          JsonNode value = toJson(document);
+          sizes.put(document.id(), recordSize(document.id(), value));
+          sent.put(
+              document.id(),
+              producer.send(new ProducerRecord<>(topic.name(), document.id(), value)));
+          upserted.add(document.id());
         }
-        sent.add(
-            producer.send(new ProducerRecord<>(topic.name(), document.id(), toJson(document))));
-        upserted.add(document.id());
-      }
-      if (replaceAll) {
-        for (String id : current.keySet()) {
-          if (!wanted.containsKey(id)) {
-            sent.add(producer.send(new ProducerRecord<>(topic.name(), id, null)));
-            removed.add(id);
+        if (replaceAll) {
+          for (String id : current.keySet()) {
+            if (!wanted.containsKey(id)) {
+              sent.put(id, producer.send(new ProducerRecord<>(topic.name(), id, null)));
+              removed.add(id);
+            }
           }
         }
+        producer.commitTransaction();
+      } catch (KafkaException e) {
+        RulePublishException failure = RulePublishException.of(sent, sizes, e);
+        abort(producer, failure);
+        throw failure;
       }
-      producer.commitTransaction();
     }
     awaitVisible(sent);
     return new Publication(upserted, unchanged, removed);
+  }
+
+  /**
+   * Aborts at once rather than leaving the transaction open until it times out, which would hold
+   * every committed reader of the topic back for that long.
+   */
+  private static void abort(KafkaProducer<?, ?> producer, RulePublishException failure) {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private int recordSize(String id, JsonNode value) {
+    return id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + topic.codec().serializer().serialize(topic.name(), value).length;
   }
 
   /**
@@ -102,9 +130,9 @@ public final class RulesTopic {
    * partitions shortly after {@code commitTransaction} returns, and until then the last stable
    * offset (what {@code read_committed} readers read up to) lags behind.
    */
-  private void awaitVisible(List<Future<RecordMetadata>> sent) {
+  private void awaitVisible(Map<String, Future<RecordMetadata>> sent) {
     Map<TopicPartition, Long> needed = new HashMap<>();
-    for (Future<RecordMetadata> future : sent) {
+    for (Future<RecordMetadata> future : sent.values()) {
       RecordMetadata metadata;
       try {
         metadata = future.get();
