@@ -246,6 +246,62 @@ class ActionWorkerTest {
     awaitSignal("scale", AlarmState.ALARM);
   }
 
+  /**
+   * Issue 11 item 12: the signal is an alarm instance, so its events must be real transitions: a
+   * second (or, after a restart, a third) failure while it is raised changes nothing; the next
+   * success returns it to OK, and only then can a failure raise it again.
+   */
+  @Test
+  void shouldRaiseTheFailureSignalOnlyOnRealTransitionsWhenAnActionKeepsFailing() throws Exception {
+    ActionWorker first = start(bed.config());
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    // one alarm instance throughout: its jobs run one at a time, in order
+    target.script(RecordingTarget.Behaviour.PERMANENT, RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(1)));
+    failFor(onHost("web-sig", at.plusSeconds(2)));
+    first.close();
+
+    start(bed.config());
+    target.script(RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(3)));
+    bed.publish(onHost("web-sig", at.plusSeconds(4)));
+    awaitSignal("scale", AlarmState.OK);
+    target.script(RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(5)));
+    await().atMost(WAIT).until(() -> signals("scale").size() >= 3);
+
+    List<AlarmStateChange> signals = signals("scale");
+    assertThat(signals)
+        .extracting(event -> event.detail().state().value())
+        .as("ALARM, then OK at the next success, then ALARM again: never ALARM twice in a row")
+        .containsExactly(AlarmState.ALARM, AlarmState.OK, AlarmState.ALARM);
+    assertThat(signals)
+        .extracting(event -> event.detail().previousState().value())
+        .containsExactly(AlarmState.OK, AlarmState.ALARM, AlarmState.OK);
+  }
+
+  private static AlarmStateChange onHost(String host, Instant at) {
+    return WorkerTestBed.event(ALARM, Map.of("host", host), AlarmState.ALARM, AlarmState.OK, at);
+  }
+
+  /** Publishes a transition whose {@code scale} action fails for good, and waits for that. */
+  private void failFor(AlarmStateChange firing) {
+    bed.publish(firing);
+    String key = ActionKeys.of(firing.id(), "scale");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                bed.ledger(key).stream()
+                    .anyMatch(r -> "true".equals(r.detail().get(ActionLedger.FINAL))));
+  }
+
+  private List<AlarmStateChange> signals(String action) {
+    return bed.alarmEvents().stream()
+        .filter(event -> event.alarmInstance().equals(FailureSignal.instance(action)))
+        .toList();
+  }
+
   @Test
   void shouldRedactASecretThatAProviderLeaks() throws Exception {
     String secret = "s3cr3t-" + UUID.randomUUID();
