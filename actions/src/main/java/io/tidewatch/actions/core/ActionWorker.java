@@ -161,6 +161,14 @@ public final class ActionWorker implements AutoCloseable {
           LOG.warn("lane {} has no partitions yet; it will start when it gets them", lane.name());
         }
       }
+      List<String> stopped =
+          lanes.stream().filter(lane -> !lane.status().up()).map(Lane::name).toList();
+      if (!stopped.isEmpty()) {
+        LOG.error(
+            "action worker {}: lanes {} stopped for good while starting",
+            config.groupId(),
+            stopped);
+      }
       LOG.info(
           "action worker {} started: providers {}{}",
           config.groupId(),

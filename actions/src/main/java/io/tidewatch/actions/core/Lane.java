@@ -72,7 +72,10 @@ final class Lane implements AutoCloseable {
   private final AtomicInteger recoveries = new AtomicInteger();
   private final RandomGenerator random = RandomGenerator.getDefault();
   private volatile KafkaConsumer<String, byte[]> consumer;
+
+  /** The current consumer session committed offsets. */
   private volatile boolean healthy;
+
   private volatile String failure;
   private Thread thread;
 
@@ -119,26 +122,31 @@ final class Lane implements AutoCloseable {
     thread.start();
   }
 
-  /** Waits until the lane owns partitions and has resumed their unfinished work. */
+  /**
+   * Waits until the lane owns partitions and has resumed their unfinished work, or has stopped for
+   * good.
+   */
   boolean awaitAssignment(Duration timeout) throws InterruptedException {
     return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
    * Runs consumer sessions until closed: a session that fails is followed by a new one after a
-   * backoff; {@code laneRestart.maxAttempts()} failed sessions in a row without a successful
-   * assignment in between stop the lane.
+   * backoff; {@code laneRestart.maxAttempts()} failed sessions in a row stop the lane. A session
+   * that committed offsets, or ran longer than the longest backoff, worked: the count starts over.
    */
   private void run() {
     RetryPolicy restart = context.config().laneRestart();
     int failed = 0;
     while (running.get()) {
       healthy = false;
+      long started = System.nanoTime();
       RuntimeException cause = session();
       if (cause == null) {
         return;
       }
-      failed = healthy ? 1 : failed + 1;
+      boolean worked = healthy || System.nanoTime() - started >= restart.maxBackoff().toNanos();
+      failed = worked ? 1 : failed + 1;
       if (!restart.mayRetryAfter(failed)) {
         stop(cause, failed);
         return;
@@ -206,6 +214,7 @@ final class Lane implements AutoCloseable {
         name,
         cause);
     stopped.stopped(status(), cause);
+    assigned.countDown();
   }
 
   private static String describe(Throwable cause) {
@@ -272,6 +281,7 @@ final class Lane implements AutoCloseable {
       KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
       consumer.commitSync(offsets);
+      healthy = true;
       return true;
     } catch (CommitFailedException | RebalanceInProgressException e) {
       recoveries.incrementAndGet();
@@ -351,9 +361,8 @@ final class Lane implements AutoCloseable {
     }
   }
 
-  /** A consumer session works: the restart count starts over, and a raised lane signal clears. */
+  /** The lane's first assignment: a lane signal raised before (another run) clears. */
   private void joined() {
-    healthy = true;
     if (assigned.getCount() > 0) {
       context.signal().laneUp(name, context.clock().instant());
       assigned.countDown();

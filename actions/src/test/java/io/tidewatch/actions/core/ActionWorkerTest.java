@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -278,6 +280,55 @@ class ActionWorkerTest {
     assertThat(signals)
         .extracting(event -> event.detail().previousState().value())
         .containsExactly(AlarmState.OK, AlarmState.ALARM, AlarmState.OK);
+  }
+
+  /**
+   * Issue 11 item 1, the unrecoverable end: the broker refuses every consumer of this worker (a
+   * session timeout below its {@code group.min.session.timeout.ms} of 6 s), so no lane can join.
+   * After {@code laneRestart.maxAttempts} failed sessions each lane stops, and says so: its status
+   * is down with the cause, the worker reports it, and the lane signal is raised.
+   */
+  @Test
+  void shouldStopALaneLoudlyWhenItsConsumerCannotRecover() throws Exception {
+    ActionWorker worker =
+        start(
+            bed.config()
+                .withKafka(
+                    Map.of(
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        1000,
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                        300))
+                .withLaneRestart(
+                    new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(10), 2.0)));
+
+    LaneStatus stopped = worker.stoppedLane().get(60, TimeUnit.SECONDS);
+    assertThat(stopped.up()).isFalse();
+    assertThat(stopped.failure())
+        .contains("InvalidSessionTimeoutException", "3 consumer sessions in a row failed");
+    await().atMost(WAIT).until(() -> worker.lanes().stream().noneMatch(LaneStatus::up));
+    assertThat(worker.lanes())
+        .extracting(LaneStatus::name)
+        .contains(RecordingProvider.TYPE, RecordingProvider.Second.TYPE);
+    assertThat(worker.lanes()).allSatisfy(lane -> assertThat(lane.recoveries()).isEqualTo(2));
+
+    AlarmStateChange signal =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    bed.alarmEvents().stream()
+                        .filter(
+                            event ->
+                                event
+                                    .alarmInstance()
+                                    .equals(FailureSignal.laneInstance(RecordingProvider.TYPE)))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(signal.detail().state().value()).isEqualTo(AlarmState.ALARM);
+    assertThat(signal.detail().state().reason())
+        .contains("lane " + RecordingProvider.TYPE + " stopped", "InvalidSessionTimeoutException");
   }
 
   private static AlarmStateChange onHost(String host, Instant at) {
