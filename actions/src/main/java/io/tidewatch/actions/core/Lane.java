@@ -329,14 +329,18 @@ final class Lane implements AutoCloseable {
     }
 
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      intake.forget(numbers(partitions));
+    }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       LOG.warn(
-          "lane {} lost its partitions {} (its group membership expired); re-joining",
+          "lane {} lost its partitions {} (its group membership expired); re-joining, then"
+              + " rebuilding their state from the ledger",
           name,
           partitions);
+      intake.forget(numbers(partitions));
     }
 
     @Override
@@ -354,11 +358,13 @@ final class Lane implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      Set<Integer> numbers =
-          partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-      intake.recover(numbers);
+      intake.recover(numbers(partitions));
       joined();
     }
+  }
+
+  private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+    return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
   }
 
   /** The lane's first assignment: a lane signal raised before (another run) clears. */
