@@ -98,14 +98,12 @@ final class FailureSignal {
     String text =
         "Action " + action + " (" + type + ") failed for " + failed.alarmInstance() + ": " + reason;
     LOG.error("{}", text);
-    Map<String, String> labels = labels(type, failed.detail().alarmName());
-    labels.put("action", action);
     transition(
         new Subject("action", action),
+        labels(type, failed.detail().alarmName()),
         AlarmState.ALARM,
         ActionKeys.of(failedKey, "action-failed"),
         text,
-        labels,
         now);
   }
 
@@ -114,23 +112,20 @@ final class FailureSignal {
     if (isSignal(event)) {
       return;
     }
-    Map<String, String> labels = labels(type, event.detail().alarmName());
-    labels.put("action", action);
     transition(
         new Subject("action", action),
+        labels(type, event.detail().alarmName()),
         AlarmState.OK,
         ActionKeys.of(key, "action-recovered"),
         "Action " + action + " (" + type + ") succeeded again for " + event.alarmInstance() + ".",
-        labels,
         now);
   }
 
   /** Raises the signal of a lane that stopped for good: its provider's actions are not run. */
   void laneDown(String lane, String reason, Instant now) {
-    Map<String, String> labels = labels(lane, ActionWorker.ACTION_FAILED_ALARM);
-    labels.put("lane", lane);
     transition(
         new Subject("lane", lane),
+        labels(lane, ActionWorker.ACTION_FAILED_ALARM),
         AlarmState.ALARM,
         ActionKeys.of(lane + "@" + now, "lane-down"),
         "The action lane "
@@ -139,20 +134,17 @@ final class FailureSignal {
             + lane
             + " action is run until the worker is restarted. Cause: "
             + reason,
-        labels,
         now);
   }
 
   /** Resolves the signal of a lane that runs again (after a restart). */
   void laneUp(String lane, Instant now) {
-    Map<String, String> labels = labels(lane, ActionWorker.ACTION_FAILED_ALARM);
-    labels.put("lane", lane);
     transition(
         new Subject("lane", lane),
+        labels(lane, ActionWorker.ACTION_FAILED_ALARM),
         AlarmState.OK,
         ActionKeys.of(lane + "@" + now, "lane-up"),
         "The action lane " + lane + " runs again.",
-        labels,
         now);
   }
 
@@ -171,11 +163,12 @@ final class FailureSignal {
    */
   private synchronized void transition(
       Subject subject,
+      Map<String, String> labels,
       AlarmState state,
       String transitionId,
       String reason,
-      Map<String, String> labels,
       Instant now) {
+    labels.put(subject.dimension(), subject.value());
     AlarmState previous = current(subject);
     if (previous == state) {
       return;

@@ -178,12 +178,7 @@ class ActionWorkerTest {
     AlarmStateChange firing = transition(AlarmState.ALARM, AlarmState.OK);
     bed.publish(firing);
     String key = ActionKeys.of(firing.id(), "scale");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                bed.ledger(key).stream()
-                    .anyMatch(r -> "true".equals(r.detail().get(ActionLedger.FINAL))));
+    awaitFinalFailure(key);
     ActionRecord last = bed.ledger(key).get(bed.ledger(key).size() - 1);
     assertThat(last.phase()).isEqualTo(Phase.FAILED);
     assertThat(last.attempt()).isEqualTo(4);
@@ -238,12 +233,7 @@ class ActionWorkerTest {
     AlarmStateChange firing = transition(AlarmState.ALARM, AlarmState.OK);
     bed.publish(firing);
     String key = ActionKeys.of(firing.id(), "scale");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                bed.ledger(key).stream()
-                    .anyMatch(r -> "true".equals(r.detail().get(ActionLedger.FINAL))));
+    awaitFinalFailure(key);
     assertThat(bed.phases(key)).containsExactly(Phase.REQUESTED, Phase.REQUESTED, Phase.FAILED);
     awaitSignal("scale", AlarmState.ALARM);
   }
@@ -339,6 +329,10 @@ class ActionWorkerTest {
   private void failFor(AlarmStateChange firing) {
     bed.publish(firing);
     String key = ActionKeys.of(firing.id(), "scale");
+    awaitFinalFailure(key);
+  }
+
+  private void awaitFinalFailure(String key) {
     await()
         .atMost(WAIT)
         .until(
