@@ -258,9 +258,10 @@ final class Lane implements AutoCloseable {
       full = true;
       sleep(BACKOFF);
     }
-    if (!done.isEmpty() && !commit(consumer, done)) {
-      return;
+    if (!done.isEmpty()) {
+      commit(consumer, done);
     }
+    // also after a refused commit: a partition the lane keeps must not skip what it did not take
     if (full) {
       for (TopicPartition partition : records.partitions()) {
         OffsetAndMetadata next = done.get(partition);
@@ -274,15 +275,12 @@ final class Lane implements AutoCloseable {
    * Commits what the ledger holds. A commit the group refuses because it rebalanced meanwhile is
    * not a failure of the lane: the consumer re-joins at its next poll, and the events since the
    * last commit are read again and recognised in the ledger as already taken.
-   *
-   * @return false when the group rebalanced
    */
-  private boolean commit(
+  private void commit(
       KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
       consumer.commitSync(offsets);
       healthy = true;
-      return true;
     } catch (CommitFailedException | RebalanceInProgressException e) {
       recoveries.incrementAndGet();
       LOG.warn(
@@ -291,7 +289,6 @@ final class Lane implements AutoCloseable {
               + " are read again and recognised in the ledger: {}",
           name,
           e.getMessage());
-      return false;
     }
   }
 
