@@ -26,14 +26,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,6 +61,8 @@ final class AllInOne implements AutoCloseable {
    * @param metricsPort the port of {@code /metrics} (Prometheus text) on 127.0.0.1 (0 = a free one)
    * @param otlpReceiver the OTLP receivers' other settings (timeouts, connection limit); its host
    *     and port are replaced by {@code otlpHost} and the ports above
+   * @param actionSessionTimeout the action lanes' {@code session.timeout.ms}: how long the group
+   *     waits for a silent (paused, frozen) worker before it hands the worker's partitions over
    */
   record Config(
       Path dataDir,
@@ -72,16 +77,24 @@ final class AllInOne implements AutoCloseable {
       boolean dryRun,
       Topics topics,
       Optional<Path> ingest,
-      OtlpReceiverConfig otlpReceiver) {
+      OtlpReceiverConfig otlpReceiver,
+      Duration actionSessionTimeout) {
+    /** Kafka's default {@code session.timeout.ms}. */
+    static final Duration DEFAULT_ACTION_SESSION_TIMEOUT = Duration.ofSeconds(45);
+
     Config {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(topics, "topics");
       Objects.requireNonNull(ingest, "ingest");
       Objects.requireNonNull(otlpReceiver, "otlpReceiver");
+      Objects.requireNonNull(actionSessionTimeout, "actionSessionTimeout");
     }
 
-    /** With the OTLP receivers' default timeouts and limits. */
+    /**
+     * With the OTLP receivers' default timeouts and limits and Kafka's default session timeout for
+     * the action lanes.
+     */
     Config(
         Path dataDir,
         Optional<String> bootstrapServers,
@@ -108,7 +121,8 @@ final class AllInOne implements AutoCloseable {
           dryRun,
           topics,
           ingest,
-          OtlpReceiverConfig.defaults());
+          OtlpReceiverConfig.defaults(),
+          DEFAULT_ACTION_SESSION_TIMEOUT);
     }
   }
 
@@ -127,6 +141,7 @@ final class AllInOne implements AutoCloseable {
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final RuleRegistry rules = RuleRegistry.of(RuleSet.empty());
   private Endpoints endpoints;
+  private CompletableFuture<String> failure = new CompletableFuture<>();
 
   private AllInOne() {}
 
@@ -237,11 +252,23 @@ final class AllInOne implements AutoCloseable {
 
     ActionWorker actions =
         new ActionWorker(
-            ActionWorkerConfig.of(bootstrap, config.topics()).withDryRun(config.dryRun()),
+            ActionWorkerConfig.of(bootstrap, config.topics())
+                .withDryRun(config.dryRun())
+                .withKafka(sessionTimeout(config.actionSessionTimeout())),
             rules::rules,
             Clock.systemUTC());
     actions.start();
     parts.push(actions);
+    LaneMeters.register(actions, metrics.registry());
+    failure =
+        actions
+            .stoppedLane()
+            .thenApply(
+                lane ->
+                    "the action lane "
+                        + lane.name()
+                        + " stopped for good, so its actions are no longer run: "
+                        + lane.failure());
 
     if (config.demo()) {
       parts.push(DemoMetrics.start(producer, config.topics().metrics().name(), Clock.systemUTC()));
@@ -361,8 +388,26 @@ final class AllInOne implements AutoCloseable {
         new ByteArraySerializer());
   }
 
+  /** {@code session.timeout.ms} and a heartbeat a third of it (at most Kafka's default 3 s). */
+  private static Map<String, Object> sessionTimeout(Duration timeout) {
+    long millis = timeout.toMillis();
+    return Map.of(
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, millis),
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.max(1, Math.min(3000, millis / 3)));
+  }
+
   Endpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * Completes, with what happened, when a part fails for good and cannot recover on its own (an
+   * action lane that stopped): the process should then stop loudly rather than run half alive.
+   */
+  CompletableFuture<String> failure() {
+    return failure;
   }
 
   /** The rules in force: those on the rules topic, kept current as it changes. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -150,6 +151,17 @@ final class UpCommand implements Callable<Integer> {
               + " mutating call (no Slack message, no scaling).")
   boolean dryRun;
 
+  @Option(
+      names = "--action-session-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "45s",
+      converter = DurationConverter.class,
+      description =
+          "How long Kafka waits for a silent action worker (a paused or frozen process) before it"
+              + " hands the worker's events to another one; the worker re-joins when it wakes up."
+              + " The broker allows 6s to 30m by default (default: ${DEFAULT-VALUE}).")
+  Duration actionSessionTimeout;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -168,22 +180,55 @@ final class UpCommand implements Callable<Integer> {
             dryRun,
             new Topics(topicPrefix),
             Optional.ofNullable(ingest),
-            otlpReceiverConfig());
+            otlpReceiverConfig(),
+            actionSessionTimeout);
     CountDownLatch stopped = new CountDownLatch(1);
     AllInOne allInOne = AllInOne.start(config, out);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  out.println("Stopping Tidewatch...");
-                  out.flush();
-                  allInOne.close();
-                  stopped.countDown();
-                },
-                "tidewatch-shutdown"));
+    Thread shutdown =
+        new Thread(
+            () -> {
+              out.println("Stopping Tidewatch...");
+              out.flush();
+              allInOne.close();
+              stopped.countDown();
+            },
+            "tidewatch-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    AtomicReference<String> failure = new AtomicReference<>();
+    allInOne
+        .failure()
+        .thenAccept(
+            reason -> {
+              failure.set(reason);
+              stopped.countDown();
+            });
     Banner.print(out, allInOne.endpoints(), rules, allInOne.rules(), demo);
     stopped.await();
-    return 0;
+    if (failure.get() == null) {
+      return 0;
+    }
+    return failed(failure.get(), shutdown, allInOne);
+  }
+
+  /**
+   * A part failed for good: say so, stop everything and exit non-zero, so that a supervisor
+   * (systemd, Kubernetes) restarts the process instead of leaving it running half alive.
+   */
+  private int failed(String reason, Thread shutdown, AllInOne allInOne) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tidewatch up: " + reason);
+    err.println("tidewatch up: stopping (exit " + OneLineErrors.EXIT_FAILURE + ")");
+    err.flush();
+    boolean ours;
+    try {
+      ours = Runtime.getRuntime().removeShutdownHook(shutdown);
+    } catch (IllegalStateException e) {
+      ours = false; // the JVM is shutting down already: the hook stops everything
+    }
+    if (ours) {
+      allInOne.close();
+    }
+    return OneLineErrors.EXIT_FAILURE;
   }
 
   private OtlpReceiverConfig otlpReceiverConfig() {

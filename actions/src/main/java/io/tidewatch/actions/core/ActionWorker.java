@@ -9,13 +9,14 @@ import io.tidewatch.rules.RuleSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -58,7 +59,8 @@ public final class ActionWorker implements AutoCloseable {
   private final Supplier<NotificationPolicy> policy;
   private final Clock clock;
   private final ProviderRegistry registry;
-  private final List<Lane> lanes = new ArrayList<>();
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<LaneStatus> stoppedLane = new CompletableFuture<>();
   private ActionLedger ledger;
   private Producer<String, byte[]> producer;
   private SilenceStore silences;
@@ -129,7 +131,7 @@ public final class ActionWorker implements AutoCloseable {
               registry,
               ledger,
               new DeadLetters(producer, topics.dlq("actions").name()),
-              new FailureSignal(producer, topics.alarmEvents()),
+              new FailureSignal(producer, topics.alarmEvents(), ledger),
               partitions);
       for (String type : registry.types()) {
         ActionProvider provider = registry.find(type).orElseThrow();
@@ -139,7 +141,8 @@ public final class ActionWorker implements AutoCloseable {
         if (intake instanceof NotificationIntake notifications) {
           notifications.start();
         }
-        lanes.add(new Lane(type, intake, attempts, context, limits.maxInFlight()));
+        lanes.add(
+            new Lane(type, intake, attempts, context, limits.maxInFlight(), this::laneStopped));
       }
       Attempts unroutable = new Attempts(UnroutableIntake.LANE, ProviderLimits.DEFAULT, context);
       lanes.add(
@@ -148,7 +151,8 @@ public final class ActionWorker implements AutoCloseable {
               new UnroutableIntake(context, unroutable),
               unroutable,
               context,
-              ProviderLimits.DEFAULT.maxInFlight()));
+              ProviderLimits.DEFAULT.maxInFlight(),
+              this::laneStopped));
       lanes.forEach(Lane::start);
       long deadline = System.nanoTime() + config.startTimeout().toNanos();
       for (Lane lane : lanes) {
@@ -156,6 +160,14 @@ public final class ActionWorker implements AutoCloseable {
         if (!lane.awaitAssignment(left)) {
           LOG.warn("lane {} has no partitions yet; it will start when it gets them", lane.name());
         }
+      }
+      List<String> stopped =
+          lanes.stream().filter(lane -> !lane.status().up()).map(Lane::name).toList();
+      if (!stopped.isEmpty()) {
+        LOG.error(
+            "action worker {}: lanes {} stopped for good while starting",
+            config.groupId(),
+            stopped);
       }
       LOG.info(
           "action worker {} started: providers {}{}",
@@ -229,6 +241,30 @@ public final class ActionWorker implements AutoCloseable {
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-signals");
     return new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A lane stopped for good (its consumer failed {@link ActionWorkerConfig#laneRestart()} times in
+   * a row): its actions are no longer run. The lane signal {@code
+   * tidewatch-action-failed{lane=TYPE}} is raised; the process running the worker should say so and
+   * stop rather than run on half alive.
+   */
+  private void laneStopped(LaneStatus status, RuntimeException cause) {
+    context.signal().laneDown(status.name(), status.failure(), clock.instant());
+    stoppedLane.complete(status);
+  }
+
+  /**
+   * Completes with the first lane that stopped for good; never while every lane runs. Lanes recover
+   * from rebalances, refused commits and failed consumers on their own; this is what is left.
+   */
+  public CompletableFuture<LaneStatus> stoppedLane() {
+    return stoppedLane;
+  }
+
+  /** The health of each lane (one per provider type, and the lane of unroutable events). */
+  public List<LaneStatus> lanes() {
+    return lanes.stream().map(Lane::status).toList();
   }
 
   /** The provider types this worker runs, one lane each. */

@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * @param initialLookback on the very first start of a group (no committed offsets) only events this
  *     recent are acted on, so that a new worker does not replay weeks of history into Slack
  * @param startTimeout how long {@link ActionWorker#start()} may take to read the ledger
+ * @param laneRestart how a lane replaces a failed consumer: {@code maxAttempts} consumer sessions
+ *     in a row that fail without ever being assigned stop the lane for good (see {@link
+ *     ActionWorker#stoppedLane()}); the backoff is between them
  * @param environment where providers read secrets and endpoints ({@code SLACK_BOT_TOKEN}, ...)
  * @param kafka extra client settings (security), applied to every client the worker creates
  */
@@ -35,6 +38,7 @@ public record ActionWorkerConfig(
     List<String> failureActions,
     Duration initialLookback,
     Duration startTimeout,
+    RetryPolicy laneRestart,
     Map<String, String> environment,
     Map<String, Object> kafka) {
 
@@ -51,6 +55,9 @@ public record ActionWorkerConfig(
     }
     if (retry == null) {
       problems.add("retry: a retry policy. Found: null");
+    }
+    if (laneRestart == null) {
+      problems.add("laneRestart: a retry policy. Found: null");
     }
     if (initialLookback == null || initialLookback.isNegative()) {
       problems.add("initialLookback: zero or more. Found: " + initialLookback);
@@ -73,6 +80,10 @@ public record ActionWorkerConfig(
     kafka = java.util.Collections.unmodifiableMap(new TreeMap<>(kafka == null ? Map.of() : kafka));
   }
 
+  /** Six consumer sessions, 1 s to 30 s apart: about a minute of trying before a lane stops. */
+  public static final RetryPolicy DEFAULT_LANE_RESTART =
+      new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0);
+
   /**
    * Defaults: group {@code <prefix>actions}, no dry run, {@link RetryPolicy#DEFAULT}, the
    * providers' own limits, no failure actions, a one-hour initial lookback, the process
@@ -89,6 +100,7 @@ public record ActionWorkerConfig(
         List.of(),
         Duration.ofHours(1),
         Duration.ofMinutes(2),
+        DEFAULT_LANE_RESTART,
         System.getenv(),
         Map.of());
   }
@@ -104,6 +116,7 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -119,6 +132,7 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -134,6 +148,7 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -151,6 +166,7 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -166,6 +182,7 @@ public record ActionWorkerConfig(
         value,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -181,6 +198,7 @@ public record ActionWorkerConfig(
         failureActions,
         value,
         startTimeout,
+        laneRestart,
         environment,
         kafka);
   }
@@ -196,6 +214,7 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         value,
         kafka);
   }
@@ -211,8 +230,25 @@ public record ActionWorkerConfig(
         failureActions,
         initialLookback,
         startTimeout,
+        laneRestart,
         environment,
         value);
+  }
+
+  public ActionWorkerConfig withLaneRestart(RetryPolicy value) {
+    return new ActionWorkerConfig(
+        bootstrapServers,
+        topics,
+        groupId,
+        dryRun,
+        retry,
+        limits,
+        failureActions,
+        initialLookback,
+        startTimeout,
+        value,
+        environment,
+        kafka);
   }
 
   /** The limits for a provider type: the configured ones, else the provider's defaults. */

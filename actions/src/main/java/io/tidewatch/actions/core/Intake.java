@@ -21,6 +21,13 @@ interface Intake {
    */
   void recover(Set<Integer> partitions);
 
+  /**
+   * The lane no longer owns these partitions (revoked in a rebalance, or lost with its group
+   * membership): forget what is held for them, so that whoever gets them next (this lane again
+   * included) rebuilds it from the ledger in {@link #recover}. Work already running goes on.
+   */
+  default void forget(Set<Integer> partitions) {}
+
   /** Work accepted and not finished. */
   int inFlight();
 }

@@ -230,6 +230,7 @@ final class NotificationIntake implements Intake {
               public void succeeded(Job job, Map<String, String> detail, boolean dryRun) {
                 synchronized (groups) {
                   groups.delivered(flush.id(), detail, context.clock().instant());
+                  forgetForeign();
                 }
                 flush.changes().forEach(change -> origins.remove(change.ledgerKey()));
               }
@@ -238,6 +239,7 @@ final class NotificationIntake implements Intake {
               public void failed(Job job, String reason) {
                 synchronized (groups) {
                   groups.failed(flush.id(), context.clock().instant());
+                  forgetForeign();
                 }
                 flush.changes().forEach(change -> origins.remove(change.ledgerKey()));
               }
@@ -353,6 +355,19 @@ final class NotificationIntake implements Intake {
   }
 
   @Override
+  public void forget(Set<Integer> partitions) {
+    synchronized (groups) {
+      restoredPartitions.removeAll(partitions);
+      groups.forget(instance -> partitions.contains(context.partitionOf(instance)));
+    }
+  }
+
+  /** After a notification ended: drop what it kept of partitions this lane no longer owns. */
+  private void forgetForeign() {
+    groups.forget(instance -> !restoredPartitions.contains(context.partitionOf(instance)));
+  }
+
+  @Override
   public void recover(Set<Integer> partitions) {
     Set<Integer> fresh = new HashSet<>(partitions);
     synchronized (groups) {
@@ -363,9 +378,12 @@ final class NotificationIntake implements Intake {
       }
       List<ActionLedger.Entry> entries = new ArrayList<>();
       for (ActionLedger.Entry entry : context.ledger().entries()) {
+        ActionRecord record = entry.record();
         if (type.equals(entry.detail().get(LANE))
             && entry.detail().containsKey(GROUP_KEY)
-            && fresh.contains(context.partitionOf(entry.record().alarmInstance()))) {
+            && fresh.contains(context.partitionOf(record.alarmInstance()))
+            // kept by forget() while being sent: its state here is newer than the ledger's
+            && !groups.holds(record.action(), record.alarmInstance())) {
           entries.add(entry);
         }
       }

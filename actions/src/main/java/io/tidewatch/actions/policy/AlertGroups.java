@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Alertmanager's dispatcher and notification log for the action worker, without I/O or threads:
@@ -453,7 +454,41 @@ public final class AlertGroups {
     return null;
   }
 
-  // --- restoring from the ledger after a restart ---------------------------------------------
+  // --- restoring from the ledger after a restart or a rebalance ------------------------------
+
+  /**
+   * Drops the alerts of these alarm instances (their events went to another worker, or this one
+   * lost its group membership and will restore them from the ledger), except those in a
+   * notification being sent: that one ends as usual.
+   */
+  public void forget(Predicate<String> instances) {
+    for (Iterator<Group> it = groups.values().iterator(); it.hasNext(); ) {
+      Group group = it.next();
+      Set<String> sending = new HashSet<>();
+      if (group.inFlight != null) {
+        group
+            .inFlight
+            .alerts()
+            .forEach(item -> sending.add(alertKey(item.action(), item.event().alarmInstance())));
+      }
+      group
+          .alerts
+          .values()
+          .removeIf(
+              alert ->
+                  instances.test(alert.instance)
+                      && !sending.contains(alertKey(alert.action, alert.instance)));
+      if (group.alerts.isEmpty() && group.inFlight == null) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Whether an alert of {@code action} for this alarm instance is held (e.g. being sent). */
+  public boolean holds(String action, String alarmInstance) {
+    String key = alertKey(action, alarmInstance);
+    return groups.values().stream().anyMatch(group -> group.alerts.containsKey(key));
+  }
 
   /** A change that was told: its alert was notified firing (or its resolve delivered). */
   public void restoreSent(Change change, Map<String, String> detail, Instant at) {

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,12 +178,7 @@ class ActionWorkerTest {
     AlarmStateChange firing = transition(AlarmState.ALARM, AlarmState.OK);
     bed.publish(firing);
     String key = ActionKeys.of(firing.id(), "scale");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                bed.ledger(key).stream()
-                    .anyMatch(r -> "true".equals(r.detail().get(ActionLedger.FINAL))));
+    awaitFinalFailure(key);
     ActionRecord last = bed.ledger(key).get(bed.ledger(key).size() - 1);
     assertThat(last.phase()).isEqualTo(Phase.FAILED);
     assertThat(last.attempt()).isEqualTo(4);
@@ -236,14 +233,118 @@ class ActionWorkerTest {
     AlarmStateChange firing = transition(AlarmState.ALARM, AlarmState.OK);
     bed.publish(firing);
     String key = ActionKeys.of(firing.id(), "scale");
+    awaitFinalFailure(key);
+    assertThat(bed.phases(key)).containsExactly(Phase.REQUESTED, Phase.REQUESTED, Phase.FAILED);
+    awaitSignal("scale", AlarmState.ALARM);
+  }
+
+  /**
+   * Issue 11 item 12: the signal is an alarm instance, so its events must be real transitions: a
+   * second (or, after a restart, a third) failure while it is raised changes nothing; the next
+   * success returns it to OK, and only then can a failure raise it again.
+   */
+  @Test
+  void shouldRaiseTheFailureSignalOnlyOnRealTransitionsWhenAnActionKeepsFailing() throws Exception {
+    ActionWorker first = start(bed.config());
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    // one alarm instance throughout: its jobs run one at a time, in order
+    target.script(RecordingTarget.Behaviour.PERMANENT, RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(1)));
+    failFor(onHost("web-sig", at.plusSeconds(2)));
+    first.close();
+
+    start(bed.config());
+    target.script(RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(3)));
+    bed.publish(onHost("web-sig", at.plusSeconds(4)));
+    awaitSignal("scale", AlarmState.OK);
+    target.script(RecordingTarget.Behaviour.PERMANENT);
+    failFor(onHost("web-sig", at.plusSeconds(5)));
+    await().atMost(WAIT).until(() -> signals("scale").size() >= 3);
+
+    List<AlarmStateChange> signals = signals("scale");
+    assertThat(signals)
+        .extracting(event -> event.detail().state().value())
+        .as("ALARM, then OK at the next success, then ALARM again: never ALARM twice in a row")
+        .containsExactly(AlarmState.ALARM, AlarmState.OK, AlarmState.ALARM);
+    assertThat(signals)
+        .extracting(event -> event.detail().previousState().value())
+        .containsExactly(AlarmState.OK, AlarmState.ALARM, AlarmState.OK);
+  }
+
+  /**
+   * Issue 11 item 1, the unrecoverable end: the broker refuses every consumer of this worker (a
+   * session timeout below its {@code group.min.session.timeout.ms} of 6 s), so no lane can join.
+   * After {@code laneRestart.maxAttempts} failed sessions each lane stops, and says so: its status
+   * is down with the cause, the worker reports it, and the lane signal is raised.
+   */
+  @Test
+  void shouldStopALaneLoudlyWhenItsConsumerCannotRecover() throws Exception {
+    ActionWorker worker =
+        start(
+            bed.config()
+                .withKafka(
+                    Map.of(
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        1000,
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                        300))
+                .withLaneRestart(
+                    new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(10), 2.0)));
+
+    LaneStatus stopped = worker.stoppedLane().get(60, TimeUnit.SECONDS);
+    assertThat(stopped.up()).isFalse();
+    assertThat(stopped.failure())
+        .contains("InvalidSessionTimeoutException", "3 consumer sessions in a row failed");
+    await().atMost(WAIT).until(() -> worker.lanes().stream().noneMatch(LaneStatus::up));
+    assertThat(worker.lanes())
+        .extracting(LaneStatus::name)
+        .contains(RecordingProvider.TYPE, RecordingProvider.Second.TYPE);
+    assertThat(worker.lanes()).allSatisfy(lane -> assertThat(lane.recoveries()).isEqualTo(2));
+
+    AlarmStateChange signal =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    bed.alarmEvents().stream()
+                        .filter(
+                            event ->
+                                event
+                                    .alarmInstance()
+                                    .equals(FailureSignal.laneInstance(RecordingProvider.TYPE)))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(signal.detail().state().value()).isEqualTo(AlarmState.ALARM);
+    assertThat(signal.detail().state().reason())
+        .contains("lane " + RecordingProvider.TYPE + " stopped", "InvalidSessionTimeoutException");
+  }
+
+  private static AlarmStateChange onHost(String host, Instant at) {
+    return WorkerTestBed.event(ALARM, Map.of("host", host), AlarmState.ALARM, AlarmState.OK, at);
+  }
+
+  /** Publishes a transition whose {@code scale} action fails for good, and waits for that. */
+  private void failFor(AlarmStateChange firing) {
+    bed.publish(firing);
+    String key = ActionKeys.of(firing.id(), "scale");
+    awaitFinalFailure(key);
+  }
+
+  private void awaitFinalFailure(String key) {
     await()
         .atMost(WAIT)
         .until(
             () ->
                 bed.ledger(key).stream()
                     .anyMatch(r -> "true".equals(r.detail().get(ActionLedger.FINAL))));
-    assertThat(bed.phases(key)).containsExactly(Phase.REQUESTED, Phase.REQUESTED, Phase.FAILED);
-    awaitSignal("scale", AlarmState.ALARM);
+  }
+
+  private List<AlarmStateChange> signals(String action) {
+    return bed.alarmEvents().stream()
+        .filter(event -> event.alarmInstance().equals(FailureSignal.instance(action)))
+        .toList();
   }
 
   @Test

@@ -66,6 +66,7 @@ class CorePiecesTest {
                     List.of(""),
                     Duration.ofHours(-1),
                     Duration.ZERO,
+                    null,
                     Map.of(),
                     Map.of()))
         .hasMessageContaining("bootstrapServers: host:port")
@@ -73,6 +74,7 @@ class CorePiecesTest {
         .hasMessageContaining("retry: a retry policy. Found: null")
         .hasMessageContaining("initialLookback: zero or more")
         .hasMessageContaining("startTimeout: positive")
+        .hasMessageContaining("laneRestart: a retry policy. Found: null")
         .hasMessageContaining("failureActions: action names");
   }
 

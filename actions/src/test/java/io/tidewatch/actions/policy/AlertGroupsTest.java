@@ -75,6 +75,28 @@ class AlertGroupsTest {
     assertThat(groups.pending()).isZero();
   }
 
+  /**
+   * A lane that loses partitions forgets their alerts (to rebuild them from the ledger if they come
+   * back), but a notification being sent ends as usual: its alerts stay until it is settled.
+   */
+  @Test
+  void shouldForgetTheAlertsOfLostInstancesButKeepThoseBeingSent() {
+    groups.accept(change("a", true, T0), T0);
+    AlertGroups.Flush sending =
+        groups.due(T0.plusSeconds(30), AlertGroups.Silences.NONE).flushes().get(0);
+    groups.accept(change("b", true, T0.plusSeconds(31)), T0.plusSeconds(31));
+
+    groups.forget(instance -> true);
+
+    assertThat(groups.holds("ops-slack", "web{host=a}")).as("being sent").isTrue();
+    assertThat(groups.holds("ops-slack", "web{host=b}")).as("forgotten").isFalse();
+    assertThat(groups.pending()).isZero();
+    groups.delivered(sending.id(), THREAD, T0.plusSeconds(32));
+    groups.forget(instance -> instance.equals("web{host=a}"));
+    assertThat(groups.holds("ops-slack", "web{host=a}")).isFalse();
+    assertThat(groups.groups()).isZero();
+  }
+
   @Test
   void shouldSendChangesAtMostEveryGroupIntervalAndRepeatAfterTheRepeatInterval() {
     groups.accept(change("a", true, T0), T0);
