@@ -232,20 +232,12 @@ final class UpCommand implements Callable<Integer> {
   }
 
   private OtlpReceiverConfig otlpReceiverConfig() {
-    OtlpReceiverConfig defaults = OtlpReceiverConfig.defaults();
     try {
-      // in one constructor call, so that every violation is reported
-      return new OtlpReceiverConfig(
-          defaults.host(),
-          defaults.port(),
-          defaults.maxBodyBytes(),
-          defaults.attributeFilter(),
-          defaults.workerThreads(),
-          defaults.ackTimeout(),
-          defaults.logGrouping(),
-          otlpHeaderTimeout,
-          otlpBodyTimeout,
-          otlpMaxConnections);
+      return OtlpReceiverConfig.defaults().toBuilder()
+          .headerTimeout(otlpHeaderTimeout)
+          .bodyTimeout(otlpBodyTimeout)
+          .maxConnections(otlpMaxConnections)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new OneLineErrors.UsageException(
           e.getMessage()

@@ -105,143 +105,142 @@ public record OtlpReceiverConfig(
   }
 
   public OtlpReceiverConfig withHost(String host) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().host(host).build();
   }
 
   public OtlpReceiverConfig withPort(int port) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().port(port).build();
   }
 
   public OtlpReceiverConfig withMaxBodyBytes(int maxBodyBytes) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().maxBodyBytes(maxBodyBytes).build();
   }
 
   public OtlpReceiverConfig withAttributeFilter(AttributeFilter attributeFilter) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().attributeFilter(attributeFilter).build();
   }
 
   public OtlpReceiverConfig withWorkerThreads(int workerThreads) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().workerThreads(workerThreads).build();
   }
 
   public OtlpReceiverConfig withAckTimeout(Duration ackTimeout) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().ackTimeout(ackTimeout).build();
   }
 
   public OtlpReceiverConfig withLogGrouping(LogGrouping logGrouping) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().logGrouping(logGrouping).build();
   }
 
   public OtlpReceiverConfig withHeaderTimeout(Duration headerTimeout) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().headerTimeout(headerTimeout).build();
   }
 
   public OtlpReceiverConfig withBodyTimeout(Duration bodyTimeout) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().bodyTimeout(bodyTimeout).build();
   }
 
   public OtlpReceiverConfig withMaxConnections(int maxConnections) {
-    return new OtlpReceiverConfig(
-        host,
-        port,
-        maxBodyBytes,
-        attributeFilter,
-        workerThreads,
-        ackTimeout,
-        logGrouping,
-        headerTimeout,
-        bodyTimeout,
-        maxConnections);
+    return toBuilder().maxConnections(maxConnections).build();
+  }
+
+  /** A builder holding this config's settings, to change several at once. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes several settings at once; {@link #build()} checks them together, so every violation is
+   * reported in one message.
+   */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private int maxBodyBytes;
+    private AttributeFilter attributeFilter;
+    private int workerThreads;
+    private Duration ackTimeout;
+    private LogGrouping logGrouping;
+    private Duration headerTimeout;
+    private Duration bodyTimeout;
+    private int maxConnections;
+
+    private Builder(OtlpReceiverConfig config) {
+      this.host = config.host;
+      this.port = config.port;
+      this.maxBodyBytes = config.maxBodyBytes;
+      this.attributeFilter = config.attributeFilter;
+      this.workerThreads = config.workerThreads;
+      this.ackTimeout = config.ackTimeout;
+      this.logGrouping = config.logGrouping;
+      this.headerTimeout = config.headerTimeout;
+      this.bodyTimeout = config.bodyTimeout;
+      this.maxConnections = config.maxConnections;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder attributeFilter(AttributeFilter attributeFilter) {
+      this.attributeFilter = attributeFilter;
+      return this;
+    }
+
+    public Builder workerThreads(int workerThreads) {
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    public Builder ackTimeout(Duration ackTimeout) {
+      this.ackTimeout = ackTimeout;
+      return this;
+    }
+
+    public Builder logGrouping(LogGrouping logGrouping) {
+      this.logGrouping = logGrouping;
+      return this;
+    }
+
+    public Builder headerTimeout(Duration headerTimeout) {
+      this.headerTimeout = headerTimeout;
+      return this;
+    }
+
+    public Builder bodyTimeout(Duration bodyTimeout) {
+      this.bodyTimeout = bodyTimeout;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public OtlpReceiverConfig build() {
+      return new OtlpReceiverConfig(
+          host,
+          port,
+          maxBodyBytes,
+          attributeFilter,
+          workerThreads,
+          ackTimeout,
+          logGrouping,
+          headerTimeout,
+          bodyTimeout,
+          maxConnections);
+    }
   }
 
   private static boolean isPositive(Duration duration) {
