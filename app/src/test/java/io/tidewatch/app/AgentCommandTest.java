@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,18 +34,6 @@ class AgentCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void shouldPrintEveryConfigurationProblemWithItsPositionAndExitTwo() throws Exception {
     Path config = dir.resolve("agent.yaml");
@@ -58,7 +47,7 @@ class AgentCommandTest {
           - paths: [/var/log/a.log]
             format: nginx
         """);
-    Run run = run("agent", "--config", config.toString());
+    CliRun run = run("agent", "--config", config.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains(config + ":1:11: expected a duration")
@@ -82,7 +71,7 @@ class AgentCommandTest {
         hostMetrics: false
         """
             .formatted(broker.bootstrapServers(), dir.resolve("spool")));
-    Run run = run("agent", "--config", config.toString(), "--run-for", "3500ms");
+    CliRun run = run("agent", "--config", config.toString(), "--run-for", "3500ms");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("tidewatch agent on cli-host: metrics every 1 s, 0 log file set(s)")
@@ -108,7 +97,7 @@ class AgentCommandTest {
         hostMetrics: false
         """
             .formatted(port, dir.resolve("spool")));
-    Run run = run("agent", "--config", config.toString(), "--run-for", "3500ms");
+    CliRun run = run("agent", "--config", config.toString(), "--run-for", "3500ms");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains(

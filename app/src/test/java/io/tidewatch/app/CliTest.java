@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.actions.policy.SilenceTopic;
@@ -12,8 +13,6 @@ import io.tidewatch.model.topic.Topics;
 import io.tidewatch.rules.RuleDocument;
 import io.tidewatch.streams.rules.RulesTopic;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code tidewatch} command as a user runs it: arguments in, output and exit code out. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -52,19 +50,6 @@ class CliTest {
     }
   }
 
-  /** What a run printed and returned. */
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void shouldPrintMetricPointsAsJsonLinesWhenTailingFromTheBeginning() {
     SeriesId series = SeriesId.of("checkout", "http.requests", Map.of("host.name", "web-1"));
@@ -83,7 +68,7 @@ class CliTest {
       }
     }
 
-    Run run =
+    CliRun run =
         run(
             "tail",
             "metrics",
@@ -116,7 +101,7 @@ class CliTest {
             new org.apache.kafka.common.serialization.ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(TOPICS.alarmEvents().name(), "x", "{not json".getBytes()));
     }
-    Run run =
+    CliRun run =
         run(
             "tail",
             PREFIX + "alarm-events",
@@ -133,7 +118,7 @@ class CliTest {
 
   @Test
   void shouldRefuseAnUnknownTopicWithTheListOfKnownOnes() {
-    Run run = run("tail", "nosuch", "--bootstrap-servers", bootstrap);
+    CliRun run = run("tail", "nosuch", "--bootstrap-servers", bootstrap);
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("'nosuch' is not a Tidewatch topic").contains("tw.metrics");
   }
@@ -141,7 +126,7 @@ class CliTest {
   @Test
   void shouldExitWithUsageErrorWhenTheKafkaPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Run run =
+      CliRun run =
           run(
               "up",
               "--metrics-port",
@@ -160,14 +145,14 @@ class CliTest {
   @Test
   void shouldExitWithUsageErrorNamingTheOptionWhenTheMetricsPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Run up =
+      CliRun up =
           run(
               "up",
               "--metrics-port",
               String.valueOf(taken.getLocalPort()),
               "--data-dir",
               dir.toString());
-      Run ingest =
+      CliRun ingest =
           run(
               "ingest",
               "--bootstrap-servers",
@@ -183,7 +168,7 @@ class CliTest {
               "--metrics-port",
               String.valueOf(taken.getLocalPort()));
 
-      for (Run run : List.of(up, ingest)) {
+      for (CliRun run : List.of(up, ingest)) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err())
             .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use (metrics)")
@@ -194,7 +179,7 @@ class CliTest {
 
   @Test
   void shouldExitWithUsageErrorWhenOtlpReceiverLimitsAreOutOfRange() {
-    Run run =
+    CliRun run =
         run(
             "up",
             "--otlp-body-timeout",
@@ -214,7 +199,7 @@ class CliTest {
   @Test
   void shouldExitWithUsageErrorNamingTheOptionWhenTheOtlpGrpcPortIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Run run =
+      CliRun run =
           run(
               "up",
               "--metrics-port",
@@ -249,7 +234,7 @@ class CliTest {
             comparison: GreaterThanThreshold
             threshold: 70
         """);
-    Run run = run("rules", "check", dir.toString());
+    CliRun run = run("rules", "check", dir.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
         .contains("web.yaml:4:16: error[R2003]: unknown statistic 'avgg' (did you mean 'Average'?)")
@@ -273,7 +258,7 @@ class CliTest {
             routes:
               - matchers: ['team']
         """);
-    Run run = run("rules", "check", dir.toString());
+    CliRun run = run("rules", "check", dir.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
         .contains("notify.yaml:6:21: error[R2003]: a duration like")
@@ -319,7 +304,7 @@ class CliTest {
     Files.writeString(current.resolve("cpu.yaml"), rule.formatted(70));
     Path candidate = Files.createDirectory(dir.resolve("candidate"));
     Files.writeString(candidate.resolve("cpu.yaml"), rule.formatted(50));
-    Run applied =
+    CliRun applied =
         run(
             "rules",
             "apply",
@@ -351,7 +336,7 @@ class CliTest {
       }
     }
 
-    Run text =
+    CliRun text =
         run(
             "rules",
             "backtest",
@@ -368,7 +353,7 @@ class CliTest {
         .contains("cpu-high{host=a}: would have alarmed once; current rules: 3 times")
         .contains("INSUFFICIENT_DATA -> ALARM");
 
-    Run json =
+    CliRun json =
         run(
             "rules",
             "backtest",
@@ -449,7 +434,7 @@ class CliTest {
       }
     }
 
-    Run text =
+    CliRun text =
         run(
             "rules",
             "backtest",
@@ -468,7 +453,7 @@ class CliTest {
 
   @Test
   void shouldAddListAndExpireSilencesFromTheCommandLine() {
-    Run added =
+    CliRun added =
         run(
             "silence",
             "add",
@@ -488,10 +473,11 @@ class CliTest {
     assertThat(added.out()).contains("ACTIVE").contains("by ana: deploy");
     String id = added.out().strip().split("\\s+")[0];
 
-    Run listed = run("silence", "list", "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap);
+    CliRun listed =
+        run("silence", "list", "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap);
     assertThat(listed.out()).contains(id + "  ACTIVE");
 
-    Run expired =
+    CliRun expired =
         run("silence", "expire", id, "--topic-prefix", PREFIX, "--bootstrap-servers", bootstrap);
     assertThat(expired.exitCode()).as(expired.err()).isZero();
     assertThat(
@@ -499,7 +485,7 @@ class CliTest {
                 .out())
         .contains(id + "  EXPIRED");
 
-    Run bad =
+    CliRun bad =
         run(
             "silence",
             "add",
@@ -536,7 +522,7 @@ class CliTest {
         actions:
           ops: {type: slack, channel: "#ops"}
         """);
-    Run applied =
+    CliRun applied =
         run(
             "rules",
             "apply",
@@ -557,7 +543,7 @@ class CliTest {
         Files.readString(rules.resolve("web.yaml"))
             .replace("threshold: 70", "threshold: high")
             .replaceAll("(?s)  - name: web-cpu-low.*?threshold: 1\n", ""));
-    Run refused =
+    CliRun refused =
         run(
             "rules",
             "apply",
@@ -574,7 +560,7 @@ class CliTest {
     Files.writeString(
         rules.resolve("web.yaml"),
         Files.readString(rules.resolve("web.yaml")).replace("threshold: high", "threshold: 80"));
-    Run reapplied =
+    CliRun reapplied =
         run(
             "rules",
             "apply",
@@ -613,7 +599,7 @@ class CliTest {
     RulesTopic topic = new RulesTopic(bootstrap, TOPICS);
     Map<String, RuleDocument> before = topic.readAll();
 
-    Run applied =
+    CliRun applied =
         run(
             "rules",
             "apply",
@@ -658,7 +644,7 @@ class CliTest {
     for (List<String> command : commands) {
       List<String> args = new java.util.ArrayList<>(command);
       args.addAll(List.of("--topic-prefix", prefix, "--bootstrap-servers", bootstrap));
-      Run run = run(args.toArray(String[]::new));
+      CliRun run = run(args.toArray(String[]::new));
 
       assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(2);
       assertThat(run.err()).contains("must exist on " + bootstrap);

@@ -1,11 +1,10 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * Every Kafka client command without a Kafka to talk to: one message naming the address and exit
@@ -56,18 +54,6 @@ class KafkaUnreachableCliTest {
     Files.writeString(dir.resolve("a.log"), "one line\n");
   }
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args.toArray(String[]::new));
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   static Stream<Arguments> commands() {
     String rules = dir.resolve("rules").toString();
     String log = dir.resolve("a.log").toString();
@@ -101,7 +87,7 @@ class KafkaUnreachableCliTest {
     List<String> args = new ArrayList<>(command);
     args.addAll(List.of("--bootstrap-servers", closedPort));
 
-    Run run = assertTimeoutPreemptively(WELL_WITHIN_KAFKA_TIMEOUTS, () -> run(args));
+    CliRun run = assertTimeoutPreemptively(WELL_WITHIN_KAFKA_TIMEOUTS, () -> run(args));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.err().strip())
@@ -115,7 +101,7 @@ class KafkaUnreachableCliTest {
     List<String> args = new ArrayList<>(command);
     args.addAll(List.of("--bootstrap-servers", "not an address"));
 
-    Run run = assertTimeoutPreemptively(WELL_WITHIN_KAFKA_TIMEOUTS, () -> run(args));
+    CliRun run = assertTimeoutPreemptively(WELL_WITHIN_KAFKA_TIMEOUTS, () -> run(args));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.err().strip())

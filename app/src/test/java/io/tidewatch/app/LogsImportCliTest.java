@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.broker.EmbeddedBroker;
@@ -8,8 +9,6 @@ import io.tidewatch.model.log.LogEvent;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tidewatch logs import} against the embedded broker, with golden counts. */
 @ExtendWith(io.tidewatch.testkit.EmbeddedKafkaExtension.class)
@@ -62,18 +60,6 @@ class LogsImportCliTest {
       new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
     }
     return topics;
-  }
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
   }
 
   private static String nginxLine(int i) {
@@ -112,7 +98,7 @@ class LogsImportCliTest {
       }
     }
 
-    Run run =
+    CliRun run =
         run(
             "logs",
             "import",
@@ -187,7 +173,7 @@ class LogsImportCliTest {
     Path file = dir.resolve("flows.log");
     Files.write(file, lines.subList(1, lines.size()));
 
-    Run run =
+    CliRun run =
         run(
             "logs",
             "import",
@@ -225,12 +211,12 @@ class LogsImportCliTest {
   void shouldExitTwoOnUsageErrorsWithAClearMessage() throws Exception {
     Path file = dir.resolve("a.log");
     Files.writeString(file, "x\n");
-    Run missing =
+    CliRun missing =
         run("logs", "import", "nope.log", "--log-group", "g", "--format", "raw", "--quiet");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("nope.log: no such file");
 
-    Run wrongOption =
+    CliRun wrongOption =
         run(
             "logs",
             "import",
@@ -244,11 +230,12 @@ class LogsImportCliTest {
     assertThat(wrongOption.exitCode()).isEqualTo(2);
     assertThat(wrongOption.err()).contains("--fields is the custom format of VPC flow logs");
 
-    Run unknown = run("logs", "import", file.toString(), "--log-group", "g", "--format", "ngnix");
+    CliRun unknown =
+        run("logs", "import", file.toString(), "--log-group", "g", "--format", "ngnix");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown log format 'ngnix' (did you mean 'nginx'?)");
 
-    Run noTopics =
+    CliRun noTopics =
         run(
             "logs",
             "import",
@@ -269,7 +256,7 @@ class LogsImportCliTest {
   void shouldSayIsADirectoryWhenAFileArgumentIsADirectory() throws Exception {
     Path logs = Files.createDirectory(dir.resolve("logs"));
 
-    Run run =
+    CliRun run =
         run("logs", "import", logs.toString(), "--log-group", "g", "--format", "raw", "--quiet");
 
     assertThat(run.exitCode()).isEqualTo(2);
@@ -295,7 +282,7 @@ class LogsImportCliTest {
     Path truncated = dir.resolve("access.log.gz");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
-    Run run =
+    CliRun run =
         run(
             "logs",
             "import",
@@ -340,7 +327,7 @@ class LogsImportCliTest {
       out.write("last\n".getBytes(StandardCharsets.UTF_8));
     }
 
-    Run run =
+    CliRun run =
         run(
             "logs",
             "import",

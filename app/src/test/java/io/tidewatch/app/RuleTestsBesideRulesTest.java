@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidewatch.broker.EmbeddedBroker;
@@ -7,8 +8,6 @@ import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.streams.rules.RulesTopic;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Rule tests ({@code *.test.yaml}) beside the rules they test, as the README lays a rules directory
@@ -68,22 +66,9 @@ class RuleTestsBesideRulesTest {
     Files.writeString(rules.resolve("web.test.yaml"), TEST);
   }
 
-  /** What a run printed and returned. */
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void shouldCheckRulesAndTheTestsBesideThemWhenBothAreValid() {
-    Run run = run("rules", "check", rules.toString());
+    CliRun run = run("rules", "check", rules.toString());
 
     assertThat(run.exitCode()).as(run.out()).isZero();
     assertThat(run.out()).contains("1 alarm, 1 test file, 0 errors");
@@ -95,7 +80,7 @@ class RuleTestsBesideRulesTest {
         rules.resolve("web.test.yaml"),
         TEST.replace("alarm: web-cpu-high{host=a}", "alarm: web-cpu-hihg{host=a}"));
 
-    Run run = run("rules", "check", rules.toString());
+    CliRun run = run("rules", "check", rules.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
@@ -111,7 +96,7 @@ class RuleTestsBesideRulesTest {
     Files.writeString(
         rules.resolve("web.test.yaml"), TEST.replace("\"80 80 80\"", "\"80 eighty 80\""));
 
-    Run run = run("rules", "check", rules.toString());
+    CliRun run = run("rules", "check", rules.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
@@ -125,7 +110,7 @@ class RuleTestsBesideRulesTest {
     Files.writeString(
         rules.resolve("web.yaml"), RULES.replace("statistic: Average", "statistic: avgg"));
 
-    Run run = run("rules", "check", rules.toString());
+    CliRun run = run("rules", "check", rules.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out().split("unknown statistic 'avgg'", -1)).hasSize(2);
@@ -141,7 +126,7 @@ class RuleTestsBesideRulesTest {
             .replace("80 80 80", "10 10 10")
             .replace("web-cpu-high{host=a}", "web-cpu-high{host=b}"));
 
-    Run run = run("rules", "test", rules.toString());
+    CliRun run = run("rules", "test", rules.toString());
 
     assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
     assertThat(run.out())
@@ -154,7 +139,7 @@ class RuleTestsBesideRulesTest {
   void shouldRefuseADirectoryWithoutRuleTestsWhenRulesTestIsGivenIt() throws Exception {
     Files.delete(rules.resolve("web.test.yaml"));
 
-    Run run = run("rules", "test", rules.toString());
+    CliRun run = run("rules", "test", rules.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("no rule tests (*.test.yaml) in directory " + rules);
@@ -167,7 +152,7 @@ class RuleTestsBesideRulesTest {
       new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
     }
 
-    Run applied =
+    CliRun applied =
         run(
             "rules",
             "apply",
