@@ -12,7 +12,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * repartition topic keyed by the alarm's instance id, exactly like the alarm's datapoints, so it
  * reaches the one evaluator task (and store) that owns the instance and would receive its data,
  * whatever the partition count, after a restart or a rebalance. It carries no sample: a record with
- * the {@link #HEADER} header and a datapoint whose timestamp is when the router saw the alarm.
+ * the {@link #HEADER} header and a datapoint whose timestamp is when the alarm came to exist (its
+ * rules' apply).
  */
 final class AlarmExistence {
 
@@ -20,13 +21,18 @@ final class AlarmExistence {
 
   private AlarmExistence() {}
 
-  /** The announcement of {@code rule}'s instance, seen at {@code nowMillis}. */
-  static Record<String, AlarmDatapoint> of(AlarmRule rule, long nowMillis) {
+  /**
+   * The announcement of {@code rule}'s instance.
+   *
+   * @param existsFromMillis when the alarm came to exist: when its rules were applied
+   * @param nowMillis the record's timestamp
+   */
+  static Record<String, AlarmDatapoint> of(AlarmRule rule, long existsFromMillis, long nowMillis) {
     Headers headers = new RecordHeaders();
     headers.add(HEADER, new byte[0]);
     return new Record<>(
         rule.instanceId(Map.of()),
-        new AlarmDatapoint(rule.name(), Map.of(), "", nowMillis, Double.NaN),
+        new AlarmDatapoint(rule.name(), Map.of(), "", existsFromMillis, Double.NaN),
         nowMillis,
         headers);
   }

@@ -4,6 +4,7 @@ import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.rules.AlarmRule;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,15 +51,19 @@ final class AlarmRouter implements Processor<String, MetricBatch, String, AlarmD
     context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::announce);
   }
 
-  /** Announces every alarm without groupBy once per rule set this task sees. */
+  /**
+   * Announces every alarm without groupBy once per rule set this task sees, as existing from when
+   * the rules were applied (or from now, when that is not known).
+   */
   private void announce(long now) {
     AlarmCatalog catalog = rules.current();
     if (catalog == announced) {
       return;
     }
+    long appliedAt = catalog.appliedAt().map(Instant::toEpochMilli).orElse(now);
     for (AlarmRule rule : catalog.rules().alarms()) {
       if (rule.groupBy().isEmpty()) {
-        context.forward(AlarmExistence.of(rule, now));
+        context.forward(AlarmExistence.of(rule, Math.min(appliedAt, now), now));
       }
     }
     announced = catalog;

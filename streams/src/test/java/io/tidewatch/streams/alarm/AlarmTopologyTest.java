@@ -784,6 +784,23 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldCountAnAlarmAsExistingFromItsApplyWhenTheRulesReachTheProcessorLate() {
+    start(CPU_HIGH);
+    wallClockAt(Duration.ofMinutes(3));
+
+    // Applied at 2m58s; the processor sees the rules in the next period.
+    registry.update(
+        RuleLoader.loadString("v2.yaml", HEARTBEATS).ruleSet(),
+        java.util.Optional.of(T0.plus(Duration.ofMinutes(2).plusSeconds(58))));
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+
+    // [2m, 3m) was its first period: evaluated at 3m + the evaluation delay, not at 4m.
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder("job-heartbeat ALARM", "job-errors OK");
+  }
+
+  @Test
   void shouldKeepTheStateOfAnAnnouncedAlarmWhenItsDataArrives() {
     start(HEARTBEATS);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
