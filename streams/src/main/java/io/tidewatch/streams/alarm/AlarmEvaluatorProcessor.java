@@ -45,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * the alarm's {@code maxInstances} is not created ({@link InstanceCensus}).
  *
  * <p>Lifetime (RULES.md section 2): an alarm without {@code groupBy} is created when the router
- * announces it ({@link AlarmExistence}), from the period it was announced in, and is evaluated at
- * every period close from then on, data or not; a {@code groupBy} instance is created by its first
- * datapoint. An instance whose alarm the rules no longer define (or whose {@code groupBy} changed)
- * is deleted on the next punctuation, with a tombstone on {@code tw.alarm-state}; one in ALARM
- * first gets a closing OK event, "alarm removed while in ALARM", so that a notified page is
- * resolved.
+ * announces it ({@link AlarmExistence}), from the period its rules were applied in, and is
+ * evaluated at every period close from then on, data or not; a {@code groupBy} instance is created
+ * by its first datapoint. The first datapoint of an announced instance to which nothing happened
+ * yet (no datapoint, no transition: its evaluations kept the initial state and emitted nothing)
+ * starts it from the datapoint's own period if that is earlier, as it would have started an
+ * instance it created: data from before the apply, or read from a backlog after it, is not lost as
+ * late. An instance whose alarm the rules no longer define (or whose {@code groupBy} changed) is
+ * deleted on the next punctuation, with a tombstone on {@code tw.alarm-state}; one in ALARM first
+ * gets a closing OK event, "alarm removed while in ALARM", so that a notified page is resolved.
  *
  * <p>Stream time is the newest datapoint time seen by this task, but never later than the time each
  * datapoint's record was written to Kafka nor than the wall clock ({@link #vouchedTime}). A
@@ -203,6 +206,11 @@ final class AlarmEvaluatorProcessor
         current(record.key(), rule, catalog.fingerprint(rule), datapoint, openPeriodStart, now);
     if (state == null) {
       return; // a new instance beyond the alarm's maxInstances: counted, not evaluated
+    }
+    if (state.untouched() && openPeriodStart < state.lastEvaluatedEndMillis()) {
+      // Announced, but nothing seen or emitted yet: its first datapoint starts it from its own
+      // period, as it starts an instance it creates; no evaluation so far said anything.
+      state = state.evaluated(openPeriodStart);
     }
     if (periodStart > vouched) {
       LOG.debug("holding datapoint of {} stamped ahead of the clock: {}", record.key(), timestamp);

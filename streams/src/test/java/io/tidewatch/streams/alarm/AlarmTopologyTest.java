@@ -801,6 +801,35 @@ class AlarmTopologyTest {
   }
 
   @Test
+  void shouldStartAnAnnouncedAlarmFromItsFirstDatapointWhenNothingHappenedToItYet() {
+    start(
+        """
+        alarms:
+          - name: job-latency
+            metric: {namespace: Jobs, name: latency}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 100
+        """);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(30));
+    assertThat(events.readValuesToList()).isEmpty();
+
+    // job-latency (missing) kept INSUFFICIENT_DATA at 1m and 2m without an event; its first
+    // datapoint, for [1m, 2m), is evaluated as it would be by an instance it created.
+    SeriesId latency = SeriesId.of("Jobs", "latency", Map.of("host", "a"));
+    send(latency, Duration.ofSeconds(90), Duration.ofSeconds(150), 250);
+    // A point a minute old looks like a backlog: the wall clock closes periods again once no
+    // record came for the backlog tolerance (2 s).
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(34));
+
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("job-latency ALARM");
+  }
+
+  @Test
   void shouldKeepTheStateOfAnAnnouncedAlarmWhenItsDataArrives() {
     start(HEARTBEATS);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
