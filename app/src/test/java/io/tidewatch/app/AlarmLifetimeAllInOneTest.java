@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tidewatch.model.alarm.AlarmState;
 import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.model.topic.Topics;
+import io.tidewatch.testkit.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,14 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -143,29 +137,8 @@ class AlarmLifetimeAllInOneTest {
   /** Every committed event on tw.alarm-events so far. */
   private static List<AlarmStateChange> readEvents(String bootstrap) {
     var topic = Topics.defaults().alarmEvents();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<AlarmStateChange> events = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          events.add(topic.codec().decode(record));
-        }
-      }
-      return events;
-    }
+    return TopicReader.readAll(bootstrap, topic.name()).stream()
+        .map(topic.codec()::decode)
+        .toList();
   }
 }

@@ -273,20 +273,7 @@ class AlarmStreamsBrokerTest {
               Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
               new StringSerializer(),
               Codecs.METRIC_POINT.serializer());
-      KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  broker.bootstrapServers(),
-                  ConsumerConfig.GROUP_ID_CONFIG,
-                  name + "-reader",
-                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                  "read_committed",
-                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                  "earliest"),
-              new StringDeserializer(),
-              new ByteArrayDeserializer());
-      consumer.subscribe(List.of(topics.alarmEvents().name()));
+      KafkaConsumer<String, byte[]> consumer = eventReader(broker, topics, name);
       return new Running(topics, streams, producer, consumer, new CopyOnWriteArrayList<>());
     }
 

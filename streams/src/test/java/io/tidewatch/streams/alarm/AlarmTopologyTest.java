@@ -117,6 +117,14 @@ class AlarmTopologyTest {
         series.key(), new MetricPoint(series, T0.plus(at), value, "%"), T0.plus(written));
   }
 
+  /** The alarm-state topic as the topology writes it: latest state, tombstone on removal. */
+  private TestOutputTopic<String, AlarmStateChange> states() {
+    return driver.createOutputTopic(
+        TOPICS.alarmState().name(),
+        new StringDeserializer(),
+        TOPICS.alarmState().codec().deserializer());
+  }
+
   /** Moves the wall clock to {@code T0 + at}; punctuators fire. */
   private void wallClockAt(Duration at) {
     Instant target = T0.plus(at);
@@ -338,11 +346,7 @@ class AlarmTopologyTest {
   @Test
   void shouldEvaluateANewRuleAndTombstoneARemovedOneWithoutRestart() {
     start(CPU_HIGH);
-    TestOutputTopic<String, AlarmStateChange> states =
-        driver.createOutputTopic(
-            TOPICS.alarmState().name(),
-            new StringDeserializer(),
-            TOPICS.alarmState().codec().deserializer());
+    TestOutputTopic<String, AlarmStateChange> states = states();
     send(WEB_A, Duration.ofSeconds(10), 10);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     assertThat(states.readKeyValuesToMap()).containsKey("web-cpu-high{host=a}");
@@ -759,11 +763,7 @@ class AlarmTopologyTest {
     // no instance before its first datapoint.
     wallClockAt(Duration.ofMinutes(6).plusSeconds(2));
     assertThat(events.readValuesToList()).isEmpty();
-    TestOutputTopic<String, AlarmStateChange> states =
-        driver.createOutputTopic(
-            TOPICS.alarmState().name(),
-            new StringDeserializer(),
-            TOPICS.alarmState().codec().deserializer());
+    TestOutputTopic<String, AlarmStateChange> states = states();
     assertThat(states.readKeyValuesToMap()).doesNotContainKey("host-heartbeat{host=a}");
   }
 
@@ -854,11 +854,7 @@ class AlarmTopologyTest {
   @Test
   void shouldCloseAndTombstoneAnAlarmRemovedWhileInAlarm() {
     start(HEARTBEATS);
-    TestOutputTopic<String, AlarmStateChange> states =
-        driver.createOutputTopic(
-            TOPICS.alarmState().name(),
-            new StringDeserializer(),
-            TOPICS.alarmState().codec().deserializer());
+    TestOutputTopic<String, AlarmStateChange> states = states();
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     AlarmStateChange alarmed =
         events.readValuesToList().stream()
@@ -899,11 +895,7 @@ class AlarmTopologyTest {
   @Test
   void shouldTombstoneTheRemovedAlarmsAndCloseOnlyTheOneInAlarm() {
     start(HEARTBEATS);
-    TestOutputTopic<String, AlarmStateChange> states =
-        driver.createOutputTopic(
-            TOPICS.alarmState().name(),
-            new StringDeserializer(),
-            TOPICS.alarmState().codec().deserializer());
+    TestOutputTopic<String, AlarmStateChange> states = states();
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     events.readValuesToList();
     states.readKeyValuesToList();
