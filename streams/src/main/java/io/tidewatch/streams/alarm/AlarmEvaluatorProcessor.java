@@ -236,8 +236,9 @@ final class AlarmEvaluatorProcessor
 
   /**
    * Creates an alarm without {@code groupBy} that the router announced ({@link AlarmExistence}),
-   * evaluated from the period of the announcement on. The announcement carries no sample and moves
-   * no clock. An instance that exists already (announced before, or created by its data) is kept.
+   * evaluated from the period its rules were applied in (the announcement's timestamp, never later
+   * than now). The announcement carries no sample and moves no clock. An instance that exists
+   * already (announced before, or created by its data) is kept.
    */
   private void exists(String key, AlarmDatapoint announcement) {
     AlarmCatalog catalog = rules.current();
