@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tidewatch rules backtest DIR --since 24h}: replays the retained metrics through the
  * candidate rules and through the rules in force, and shows per alarm instance the transitions each
- * would have produced. It reads the metrics topic with its own consumer, without a consumer group,
- * and never writes: live alarm state is not touched.
+ * would have produced. Both rule sets count as applied at the start of the replay: an alarm without
+ * {@code groupBy} is evaluated from then on, data or not, as the stream processor does after {@code
+ * rules apply}. It reads the metrics topic with its own consumer, without a consumer group, and
+ * never writes: live alarm state is not touched.
  */
 @Command(
     name = "backtest",
@@ -97,8 +99,8 @@ final class BacktestCommand implements Callable<Integer> {
             .ruleSet();
     Instant until = clock.instant();
     Instant from = until.minus(since);
-    AlarmReplay candidateReplay = new AlarmReplay(candidate);
-    AlarmReplay currentReplay = new AlarmReplay(current);
+    AlarmReplay candidateReplay = new AlarmReplay(candidate, from.toEpochMilli());
+    AlarmReplay currentReplay = new AlarmReplay(current, from.toEpochMilli());
     long points = replay(from, List.of(candidateReplay, currentReplay));
     Map<String, List<AlarmReplay.Transition>> wouldHave =
         candidateReplay.transitions(until.toEpochMilli());

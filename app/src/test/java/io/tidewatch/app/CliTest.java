@@ -374,6 +374,59 @@ class CliTest {
   }
 
   @Test
+  void shouldBacktestAnAlarmWithoutGroupByFromTheStartOfTheReplayWhenItsMetricNeverReported(
+      EmbeddedBroker broker) throws Exception {
+    Topics topics = new Topics("backtestlife.");
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+    }
+    String rule =
+        """
+        alarms:
+          - name: nightly-heartbeat
+            metric: {namespace: Jobs, name: nightly_run}
+            statistic: SampleCount
+            period: 1m
+            evaluationPeriods: 1
+            comparison: LessThanThreshold
+            threshold: 1
+            treatMissingData: %s
+        """;
+    Path current = Files.createDirectory(dir.resolve("life-current"));
+    Files.writeString(current.resolve("job.yaml"), rule.formatted("missing"));
+    Path candidate = Files.createDirectory(dir.resolve("life-candidate"));
+    Files.writeString(candidate.resolve("job.yaml"), rule.formatted("breaching"));
+    Run applied =
+        run(
+            "rules",
+            "apply",
+            current.toString(),
+            "--topic-prefix",
+            "backtestlife.",
+            "--bootstrap-servers",
+            bootstrap);
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+
+    Run text =
+        run(
+            "rules",
+            "backtest",
+            candidate.toString(),
+            "--since",
+            "5m",
+            "--topic-prefix",
+            "backtestlife.",
+            "--bootstrap-servers",
+            bootstrap);
+
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("replayed 0 datapoints")
+        .contains("nightly-heartbeat: would have alarmed once; current rules: never")
+        .contains("INSUFFICIENT_DATA -> ALARM");
+  }
+
+  @Test
   void shouldBacktestAMetricMathAlarmFromItsTwoMetrics(EmbeddedBroker broker) throws Exception {
     Topics topics = new Topics("backtestmath.");
     try (Admin admin = Admin.create(broker.clientConfig())) {

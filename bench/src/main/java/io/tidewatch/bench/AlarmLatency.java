@@ -88,6 +88,9 @@ public final class AlarmLatency {
               // processor starts up and works through its first records: not the silent case.
               firstEvaluations.add(received - due);
             } else if (change.detail().alarmName().endsWith("-silent")) {
+              if (change.detail().state().value() != io.tidewatch.model.alarm.AlarmState.ALARM) {
+                continue; // it exists from its apply: a start-up period without data may flip it
+              }
               // Its last datapoint is in the period before silentFrom; the range (N + 2 = 3
               // periods) is empty from silentFrom + 3 periods on: that period end is due.
               silent.add(received - (silentFrom + 3 * PERIOD));

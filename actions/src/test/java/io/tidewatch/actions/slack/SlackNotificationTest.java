@@ -172,6 +172,47 @@ class SlackNotificationTest {
   }
 
   @Test
+  void shouldResolveTheAlertWhenItsAlarmIsRemovedWhileInAlarm() throws Exception {
+    start(config());
+    AlarmStateChange firing = fire("web-1");
+    awaitRequests(1);
+    await().atMost(WAIT).until(() -> bed.phases(key(firing)).contains(Phase.SUCCEEDED));
+
+    // rules apply removes the alarm (its action stays); the stream processor then closes the
+    // instance with a transition to OK whose reason says so (and whose configuration it may no
+    // longer know).
+    bed.rules(
+        WorkerTestBed.rules(
+            List.of(),
+            new ActionDefinition(ACTION, SlackProvider.TYPE, Map.of("channel", CHANNEL))));
+    clock = clock.plusSeconds(1);
+    AlarmStateChange.Detail alarmed = firing.detail();
+    bed.publish(
+        AlarmStateChange.of(
+            "removed-" + firing.id(),
+            clock,
+            new AlarmStateChange.Detail(
+                alarmed.alarmName(),
+                alarmed.alarmInstance(),
+                alarmed.instance(),
+                new AlarmStateChange.State(
+                    AlarmState.OK,
+                    "alarm removed while in ALARM: the applied rules no longer define this alarm"
+                        + " instance, so it is no longer evaluated",
+                    null,
+                    clock),
+                alarmed.state(),
+                null,
+                alarmed.labels(),
+                null)));
+
+    List<FakeSlack.Request> requests = awaitRequests(3);
+    assertThat(requests).extracting(FakeSlack.Request::method).containsExactly(POST, UPDATE, POST);
+    assertThat(requests.get(1).param("text"))
+        .startsWith("✅ RESOLVED web-cpu-high{host=web-1}: resolved after");
+  }
+
+  @Test
   void shouldPostRepeatsIntoTheThreadNotTheChannel() throws Exception {
     bed.policy(
         PolicyParser.parse(

@@ -33,6 +33,7 @@ public final class AlarmReplay {
   private final RuleSet rules;
   private final Map<String, List<Input>> inputsByMetric = new HashMap<>();
   private final Map<String, Instance> instances = new LinkedHashMap<>();
+  private final long appliedAtMillis;
 
   /**
    * One input of an alarm: the series it selects and what it aggregates them for.
@@ -44,9 +45,18 @@ public final class AlarmReplay {
   /** An alarm instance's aggregates, by input id and period start. */
   private record Instance(AlarmRule rule, Map<String, NavigableMap<Long, Aggregate>> inputs) {}
 
-  public AlarmReplay(RuleSet rules) {
+  /**
+   * @param rules the rule set to replay
+   * @param appliedAtMillis when the rule set counts as applied (the start of the replay): an alarm
+   *     without {@code groupBy} exists from then on, data or not, as after {@code rules apply}
+   */
+  public AlarmReplay(RuleSet rules, long appliedAtMillis) {
     this.rules = rules;
+    this.appliedAtMillis = appliedAtMillis;
     for (AlarmRule rule : rules.alarms()) {
+      if (rule.groupBy().isEmpty()) {
+        instances.put(rule.instanceId(Map.of()), new Instance(rule, new LinkedHashMap<>()));
+      }
       if (rule.hasMetricMath()) {
         rule.metricMath()
             .metrics()
@@ -98,15 +108,17 @@ public final class AlarmReplay {
   }
 
   /**
-   * Every transition of every instance that saw data, evaluating each period that ends at or before
-   * {@code horizonMillis}, by instance id.
+   * Every transition of every alarm without {@code groupBy} and of every {@code groupBy} instance
+   * that saw data, evaluating each period that ends at or before {@code horizonMillis}, by instance
+   * id.
    */
   public Map<String, List<Transition>> transitions(long horizonMillis) {
     Map<String, List<Transition>> result = new LinkedHashMap<>();
     instances.forEach(
         (id, instance) -> {
           AlarmTimeline timeline =
-              AlarmTimeline.run(instance.rule(), id, instance.inputs(), horizonMillis);
+              AlarmTimeline.run(
+                  instance.rule(), id, instance.inputs(), appliedAtMillis, horizonMillis);
           result.put(
               id,
               timeline.transitions().stream()

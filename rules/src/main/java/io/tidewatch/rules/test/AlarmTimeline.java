@@ -21,8 +21,10 @@ import java.util.TreeMap;
 
 /**
  * One alarm instance run through a test: its per-period aggregates and every evaluation, at each
- * period end from the end of the period of its first sample (when the stream processor creates the
- * instance) up to the test's horizon, as the processor would evaluate them with complete data.
+ * period end from its creation up to the test's horizon, as the processor would evaluate them with
+ * complete data. An alarm without {@code groupBy} exists from the moment it is applied (in a test:
+ * from t = 0), data or not; a {@code groupBy} instance from the period of its first sample
+ * (RULES.md section 2, "Lifetime").
  */
 final class AlarmTimeline implements Timeline {
 
@@ -46,33 +48,59 @@ final class AlarmTimeline implements Timeline {
   private final Map<Long, AnomalyModel.Band> bands = new HashMap<>();
 
   private AlarmTimeline(
-      AlarmRule rule, String instanceId, Map<String, NavigableMap<Long, Aggregate>> byMetric) {
+      AlarmRule rule,
+      String instanceId,
+      Map<String, NavigableMap<Long, Aggregate>> byMetric,
+      long firstPeriod) {
     this.rule = rule;
     this.instanceId = instanceId;
     this.byMetric = byMetric;
-    this.firstPeriod =
+    this.firstPeriod = firstPeriod;
+  }
+
+  /**
+   * The start of the first period an instance is evaluated for: that of its creation for an alarm
+   * without {@code groupBy} (or of an earlier sample, when one is replayed from before it), that of
+   * its first sample for a {@code groupBy} instance.
+   *
+   * @throws IllegalArgumentException when a {@code groupBy} instance has no sample
+   */
+  private static long firstPeriod(
+      AlarmRule rule, Map<String, NavigableMap<Long, Aggregate>> byMetric, long createdAtMillis) {
+    long period = rule.period().toMillis();
+    java.util.OptionalLong firstSample =
         byMetric.values().stream()
             .filter(periods -> !periods.isEmpty())
             .mapToLong(NavigableMap::firstKey)
-            .min()
-            .orElseThrow();
+            .min();
+    if (!rule.groupBy().isEmpty()) {
+      return firstSample.orElseThrow(
+          () -> new IllegalArgumentException("a groupBy instance exists from its first sample"));
+    }
+    long created = Math.floorDiv(createdAtMillis, period) * period;
+    return firstSample.isPresent() ? Math.min(created, firstSample.getAsLong()) : created;
   }
 
   /**
    * Evaluates every period ending at or before {@code horizonMillis}, in order.
    *
    * @param byMetric the instance's aggregates by metric ({@link #PLAIN} for a plain alarm, the ids
-   *     of a metric-math alarm) and period start (epoch millis), at least one in all
+   *     of a metric-math alarm) and period start (epoch millis); at least one in all for a {@code
+   *     groupBy} instance, possibly none for an alarm without {@code groupBy}
+   * @param createdAtMillis when an alarm without {@code groupBy} was applied (0 in a rule test, the
+   *     start of the replay in a backtest); not used for a {@code groupBy} instance
    * @throws IllegalArgumentException when that is more than {@link #MAX_EVALUATIONS}
    */
   static AlarmTimeline run(
       AlarmRule rule,
       String instanceId,
       Map<String, NavigableMap<Long, Aggregate>> byMetric,
+      long createdAtMillis,
       long horizonMillis) {
     Map<String, NavigableMap<Long, Aggregate>> copy = new LinkedHashMap<>();
     byMetric.forEach((metric, periods) -> copy.put(metric, new TreeMap<>(periods)));
-    AlarmTimeline timeline = new AlarmTimeline(rule, instanceId, copy);
+    AlarmTimeline timeline =
+        new AlarmTimeline(rule, instanceId, copy, firstPeriod(rule, copy, createdAtMillis));
     long period = rule.period().toMillis();
     long firstEnd = timeline.firstPeriod + period;
     if (horizonMillis >= firstEnd && (horizonMillis - firstEnd) / period >= MAX_EVALUATIONS) {
@@ -100,13 +128,13 @@ final class AlarmTimeline implements Timeline {
     return timeline;
   }
 
-  /** A plain alarm's instance: its aggregates by period start, at least one. */
+  /** A plain alarm's instance in a rule test: its aggregates by period start. */
   static AlarmTimeline run(
       AlarmRule rule,
       String instanceId,
       NavigableMap<Long, Aggregate> periods,
       long horizonMillis) {
-    return run(rule, instanceId, Map.of(PLAIN, periods), horizonMillis);
+    return run(rule, instanceId, Map.of(PLAIN, periods), 0L, horizonMillis);
   }
 
   /**
@@ -322,7 +350,10 @@ final class AlarmTimeline implements Timeline {
           .append(TestTimes.format(t))
           .append(": the first evaluation is at ")
           .append(TestTimes.format(firstPeriod + period))
-          .append(", the end of the period of its first sample\n");
+          .append(
+              rule.groupBy().isEmpty()
+                  ? ", the end of the period it was created in\n"
+                  : ", the end of the period of its first sample\n");
     } else {
       out.append("  evaluation at ")
           .append(TestTimes.format(last.end()))

@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * io.tidewatch.rules.MetricSelector#matches}) is split by its groupBy values into alarm instances
  * ({@link AlarmRule#instanceOf}, ids as {@link AlarmRule#instanceId}); the samples of an instance
  * are aggregated per period {@code [k·period, (k+1)·period)} counted from the epoch; the instance
- * starts in INSUFFICIENT_DATA and is evaluated at every period end from the end of the period of
- * its first sample up to the test's latest {@code at}, in order, with complete data (lateness and
- * evaluation delay play no part); a transition fires the actions of the new state.
+ * starts in INSUFFICIENT_DATA and is evaluated at every period end up to the test's latest {@code
+ * at}, in order, with complete data (lateness and evaluation delay play no part) — from t = 0 for
+ * an alarm without groupBy (it exists from its apply, data or not), from the end of the period of
+ * its first sample for a groupBy instance; a transition fires the actions of the new state.
  *
  * <p>A metric-math alarm aggregates each of its metrics the same way and computes its datapoints
  * with {@link io.tidewatch.rules.alarm.MetricMathEvaluator} over each evaluation range; an
@@ -47,10 +48,10 @@ import java.util.stream.Stream;
  * io.tidewatch.rules.alarm.CompositeEvaluator}; naming an alarm with groupBy sees its instances
  * rolled up ({@link io.tidewatch.rules.alarm.CompositeEvaluator#rollUp}).
  *
- * <p>{@code expect} gives the state once every evaluation at or before {@code at} happened (an
- * instance that has seen no sample is INSUFFICIENT_DATA); {@code expectActions} names the actions
- * fired by the evaluation at exactly {@code at}, and all of those of one instance at one time must
- * be expected, no more and no fewer.
+ * <p>{@code expect} gives the state once every evaluation at or before {@code at} happened (a
+ * groupBy instance that has seen no sample is INSUFFICIENT_DATA); {@code expectActions} names the
+ * actions fired by the evaluation at exactly {@code at}, and all of those of one instance at one
+ * time must be expected, no more and no fewer.
  */
 public final class RuleTestRunner {
 

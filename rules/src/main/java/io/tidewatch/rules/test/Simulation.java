@@ -26,8 +26,8 @@ final class Simulation {
   private Simulation() {}
 
   /**
-   * @return every metric alarm instance that saw at least one sample, by instance id, and every
-   *     composite alarm, by name
+   * @return every alarm without groupBy (it exists from t = 0), every groupBy instance that saw at
+   *     least one sample, by instance id, and every composite alarm, by name
    * @throws IllegalArgumentException when the horizon needs too many evaluations
    */
   static Map<String, Timeline> run(RuleSet rules, RuleTestCase test, long horizonMillis) {
@@ -77,11 +77,16 @@ final class Simulation {
         }
       }
     }
+    if (rule.groupBy().isEmpty()) {
+      // An alarm without groupBy exists from t = 0, as from its `rules apply`: data or not.
+      instances.computeIfAbsent(rule.instanceId(Map.of()), id -> new LinkedHashMap<>());
+    }
     Map<String, AlarmTimeline> timelines = new LinkedHashMap<>();
     instances.forEach(
         (id, byMetric) -> {
-          if (byMetric.values().stream().anyMatch(periods -> !periods.isEmpty())) {
-            timelines.put(id, AlarmTimeline.run(rule, id, byMetric, horizonMillis));
+          if (rule.groupBy().isEmpty()
+              || byMetric.values().stream().anyMatch(periods -> !periods.isEmpty())) {
+            timelines.put(id, AlarmTimeline.run(rule, id, byMetric, 0L, horizonMillis));
           }
         });
     return timelines;

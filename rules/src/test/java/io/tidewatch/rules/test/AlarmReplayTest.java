@@ -16,7 +16,7 @@ class AlarmReplayTest {
   private static AlarmReplay replay(String yaml) {
     LoadResult loaded = RuleLoader.loadString("rules.yaml", yaml);
     assertThat(loaded.hasErrors()).as(loaded.render()).isFalse();
-    return new AlarmReplay(loaded.ruleSet());
+    return new AlarmReplay(loaded.ruleSet(), 0L);
   }
 
   @Test
@@ -80,5 +80,53 @@ class AlarmReplayTest {
     assertThat(replay.transitions(2 * MINUTE).get("cpu-high"))
         .extracting(AlarmReplay.Transition::to)
         .containsExactly(AlarmState.OK, AlarmState.ALARM);
+  }
+
+  @Test
+  void shouldAlarmFromTheStartOfTheReplayWhenABreachingAlarmsMetricNeverReports() {
+    AlarmReplay replay =
+        replay(
+            """
+            alarms:
+              - name: nightly-job-heartbeat
+                metric: {namespace: Jobs, name: nightly_run}
+                statistic: SampleCount
+                period: 1m
+                evaluationPeriods: 1
+                comparison: LessThanThreshold
+                threshold: 1
+                treatMissingData: breaching
+            """);
+
+    assertThat(replay.transitions(3 * MINUTE).get("nightly-job-heartbeat"))
+        .extracting(AlarmReplay.Transition::periodEndMillis, AlarmReplay.Transition::to)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1 * MINUTE, AlarmState.ALARM));
+  }
+
+  @Test
+  void shouldCreateAGroupByInstanceOnlyWithItsFirstDatapointWhenReplayed() {
+    AlarmReplay replay =
+        replay(
+            """
+            alarms:
+              - name: host-heartbeat
+                metric: {namespace: Jobs, name: nightly_run}
+                groupBy: [host]
+                statistic: SampleCount
+                period: 1m
+                evaluationPeriods: 1
+                comparison: LessThanThreshold
+                threshold: 1
+                treatMissingData: breaching
+            """);
+    replay.add("Jobs", "nightly_run", Map.of("host", "a"), 2 * MINUTE + 1_000, 1);
+
+    Map<String, List<AlarmReplay.Transition>> transitions = replay.transitions(4 * MINUTE);
+
+    // Not evaluated (so not ALARM) before its first datapoint; the newest real one decides after.
+    assertThat(transitions).containsOnlyKeys("host-heartbeat{host=a}");
+    assertThat(transitions.get("host-heartbeat{host=a}"))
+        .extracting(AlarmReplay.Transition::periodEndMillis, AlarmReplay.Transition::to)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(3 * MINUTE, AlarmState.OK));
   }
 }

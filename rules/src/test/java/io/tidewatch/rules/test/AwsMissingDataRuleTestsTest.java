@@ -43,13 +43,70 @@ class AwsMissingDataRuleTestsTest {
 
     RuleTestReport report = RUNNER.run(files);
 
-    assertThat(files).hasSize(2);
+    assertThat(files).hasSize(4);
     assertThat(report.passed()).as(report.render()).isTrue();
-    assertThat(report.tests()).hasSize(20); // 2 tables x 5 rows x 2 prior states
+    // 2 tables x 5 rows x (2 prior states + from t = 0)
+    assertThat(report.tests()).hasSize(30);
     assertThat(report.tests())
         .extracting(RuleTestResult::name)
-        .contains("[- - - - -] after ALARM", "[- - - - -] after OK", "[- - - X -] after OK");
-    assertThat(report.render()).endsWith("20 passed, 0 failed\n");
+        .contains(
+            "[- - - - -] after ALARM",
+            "[- - - - -] after OK",
+            "[- - - X -] after OK",
+            "[- - - - -] from t = 0",
+            "[- - - X -] from t = 0");
+    assertThat(report.render()).endsWith("30 passed, 0 failed\n");
+  }
+
+  @Test
+  void shouldEvaluateAnAlarmWithoutGroupByFromTimeZeroWhenItsMetricNeverReports()
+      throws IOException {
+    Files.writeString(
+        temp.resolve("rules.yaml"),
+        """
+        alarms:
+          - name: nightly-job-heartbeat
+            metric: {namespace: Jobs, name: nightly_run}
+            statistic: SampleCount
+            period: 1m
+            evaluationPeriods: 1
+            comparison: LessThanThreshold
+            threshold: 1
+            treatMissingData: breaching
+            actions: {alarm: [ops-page]}
+          - name: sparse-errors
+            metric: {namespace: Jobs, name: errors}
+            statistic: Sum
+            period: 1m
+            evaluationPeriods: 3
+            comparison: GreaterThanThreshold
+            threshold: 0
+            treatMissingData: notBreaching
+        actions:
+          ops-page: {type: slack, channel: "#ops"}
+        """);
+    Path test = temp.resolve("heartbeat.test.yaml");
+    Files.writeString(
+        test,
+        """
+        ruleFiles: [rules.yaml]
+        tests:
+          - name: a job that never started
+            series:
+              - metric: {namespace: Other, name: unrelated}
+                every: 1m
+                values: "1x3"
+            expect:
+              - {at: 59s, alarm: nightly-job-heartbeat, state: INSUFFICIENT_DATA}
+              - {at: 1m, alarm: nightly-job-heartbeat, state: ALARM}
+              - {at: 1m, alarm: sparse-errors, state: OK}
+            expectActions:
+              - {at: 1m, action: ops-page, alarm: nightly-job-heartbeat}
+        """);
+
+    RuleTestReport report = RUNNER.run(test);
+
+    assertThat(report.passed()).as(report.render()).isTrue();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.tidewatch.rules.alarm.AlarmDatapoints;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,13 +24,15 @@ import java.util.Optional;
 final class AlarmCatalog {
 
   private final RuleSet rules;
+  private final Optional<Instant> appliedAt;
   private final Map<String, AlarmRule> byName = new LinkedHashMap<>();
   private final Map<String, String> fingerprints = new HashMap<>();
   private final Map<String, List<Route>> byMetric = new HashMap<>();
   private final Map<String, List<CompositeAlarmRule>> compositesByName = new HashMap<>();
 
-  AlarmCatalog(RuleSet rules) {
+  AlarmCatalog(RuleSet rules, Optional<Instant> appliedAt) {
     this.rules = rules;
+    this.appliedAt = appliedAt;
     indexComposites(rules);
     for (AlarmRule rule : rules.alarms()) {
       byName.put(rule.name(), rule);
@@ -76,6 +79,13 @@ final class AlarmCatalog {
 
   RuleSet rules() {
     return rules;
+  }
+
+  /**
+   * When these rules were applied, if known; else they count as applied when a processor sees them.
+   */
+  Optional<Instant> appliedAt() {
+    return appliedAt;
   }
 
   private void indexComposites(RuleSet rules) {

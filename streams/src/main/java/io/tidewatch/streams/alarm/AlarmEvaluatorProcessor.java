@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -41,6 +43,17 @@ import org.slf4j.LoggerFactory;
  * with its metric id, {@link AlarmInputHeader}); its datapoints are the expression over those
  * aggregates, computed by {@link AlarmDatapoints}, as in {@code rules test}. A new instance beyond
  * the alarm's {@code maxInstances} is not created ({@link InstanceCensus}).
+ *
+ * <p>Lifetime (RULES.md section 2): an alarm without {@code groupBy} is created when the router
+ * announces it ({@link AlarmExistence}), from the period its rules were applied in, and is
+ * evaluated at every period close from then on, data or not; a {@code groupBy} instance is created
+ * by its first datapoint. The first datapoint of an announced instance to which nothing happened
+ * yet (no datapoint, no transition: its evaluations kept the initial state and emitted nothing)
+ * starts it from the datapoint's own period if that is earlier, as it would have started an
+ * instance it created: data from before the apply, or read from a backlog after it, is not lost as
+ * late. An instance whose alarm the rules no longer define (or whose {@code groupBy} changed) is
+ * deleted on the next punctuation, with a tombstone on {@code tw.alarm-state}; one in ALARM first
+ * gets a closing OK event, "alarm removed while in ALARM", so that a notified page is resolved.
  *
  * <p>Stream time is the newest datapoint time seen by this task, but never later than the time each
  * datapoint's record was written to Kafka nor than the wall clock ({@link #vouchedTime}). A
@@ -71,6 +84,12 @@ final class AlarmEvaluatorProcessor
   private org.apache.kafka.common.metrics.Sensor overLimit;
   private final DueIndex due = new DueIndex();
   private AlarmCatalog indexedFor;
+
+  /**
+   * The rules in force before {@link #indexedFor}: what a removed alarm was, for its last event.
+   */
+  private AlarmCatalog retired;
+
   private final InstanceCensus census;
   private final InstanceCensus.Share share;
 
@@ -114,12 +133,24 @@ final class AlarmEvaluatorProcessor
     try (KeyValueIterator<String, AlarmInstanceState> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<String, AlarmInstanceState> instance = all.next();
-        Optional<AlarmRule> rule = catalog.rule(instance.value.rule());
+        Optional<AlarmRule> rule = ruleOf(catalog, instance.value);
         due.schedule(
             instance.key, rule.map(r -> nextDue(r, instance.value)).orElse(Long.MIN_VALUE));
       }
     }
+    retired = indexedFor;
     indexedFor = catalog;
+  }
+
+  /**
+   * The rule an instance belongs to, or empty when the rules no longer define it: its alarm was
+   * removed, or its {@code groupBy} changed (the instance's dimensions no longer name one of its
+   * instances).
+   */
+  private static Optional<AlarmRule> ruleOf(AlarmCatalog catalog, AlarmInstanceState state) {
+    return catalog
+        .rule(state.rule())
+        .filter(rule -> state.instance().keySet().equals(Set.copyOf(rule.groupBy())));
   }
 
   /** The wall-clock time at which the instance's next period must be evaluated without data. */
@@ -139,6 +170,10 @@ final class AlarmEvaluatorProcessor
   public void process(Record<String, AlarmDatapoint> record) {
     AlarmDatapoint datapoint = record.value();
     if (datapoint == null) {
+      return;
+    }
+    if (AlarmExistence.is(record)) {
+      exists(record.key(), datapoint);
       return;
     }
     AlarmCatalog catalog = rules.current();
@@ -172,6 +207,11 @@ final class AlarmEvaluatorProcessor
     if (state == null) {
       return; // a new instance beyond the alarm's maxInstances: counted, not evaluated
     }
+    if (state.untouched() && openPeriodStart < state.lastEvaluatedEndMillis()) {
+      // Announced, but nothing seen or emitted yet: its first datapoint starts it from its own
+      // period, as it starts an instance it creates; no evaluation so far said anything.
+      state = state.evaluated(openPeriodStart);
+    }
     if (periodStart > vouched) {
       LOG.debug("holding datapoint of {} stamped ahead of the clock: {}", record.key(), timestamp);
       futureHeld.record();
@@ -192,6 +232,33 @@ final class AlarmEvaluatorProcessor
       state = evaluateAt(record.key(), rule, state, state.lastEvaluatedEndMillis(), now);
     }
     save(record.key(), rule, evaluateDue(record.key(), rule, state, now));
+  }
+
+  /**
+   * Creates an alarm without {@code groupBy} that the router announced ({@link AlarmExistence}),
+   * evaluated from the period its rules were applied in (the announcement's timestamp, never later
+   * than now). The announcement carries no sample and moves no clock. An instance that exists
+   * already (announced before, or created by its data) is kept.
+   */
+  private void exists(String key, AlarmDatapoint announcement) {
+    AlarmCatalog catalog = rules.current();
+    Optional<AlarmRule> found = catalog.rule(announcement.rule());
+    if (found.isEmpty() || !found.get().groupBy().isEmpty() || store.get(key) != null) {
+      return; // removed or given a groupBy since it was announced, or known already
+    }
+    AlarmRule rule = found.get();
+    if (!share.admit(rule.name(), rule.maxInstances())) {
+      overLimit.record();
+      return;
+    }
+    long now = context.currentSystemTimeMs();
+    long period = rule.period().toMillis();
+    long created = Math.floorDiv(Math.min(announcement.timestampMillis(), now), period) * period;
+    LOG.debug("{} exists from {}", key, Instant.ofEpochMilli(created));
+    save(
+        key,
+        rule,
+        AlarmInstanceState.fresh(rule.name(), catalog.fingerprint(rule), Map.of(), created));
   }
 
   /**
@@ -275,11 +342,9 @@ final class AlarmEvaluatorProcessor
       if (state == null) {
         continue;
       }
-      Optional<AlarmRule> rule = catalog.rule(state.rule());
+      Optional<AlarmRule> rule = ruleOf(catalog, state);
       if (rule.isEmpty()) {
-        store.delete(key);
-        share.remove(state.rule());
-        context.forward(new Record<>(key, null, now)); // tombstone in tw.alarm-state
+        remove(key, state, catalog, now);
         continue;
       }
       String fingerprint = catalog.fingerprint(rule.get());
@@ -287,6 +352,34 @@ final class AlarmEvaluatorProcessor
           fingerprint.equals(state.ruleFingerprint()) ? state : state.forRule(fingerprint);
       save(key, rule.get(), evaluateDue(key, rule.get(), current, now));
     }
+  }
+
+  /**
+   * Deletes an instance the rules no longer define, with a tombstone on {@code tw.alarm-state}. One
+   * in ALARM first gets a closing event to OK, "alarm removed while in ALARM": the notifier
+   * resolves what it paged for the instance (an OK transition resolves every firing notification of
+   * it), and no action of the removed alarm runs for it. The event describes the alarm as it was
+   * defined before the change, when this task saw that definition.
+   */
+  private void remove(String key, AlarmInstanceState state, AlarmCatalog catalog, long now) {
+    store.delete(key);
+    share.remove(state.rule());
+    if (state.state() == AlarmState.ALARM) {
+      Optional<AlarmRule> was =
+          Optional.ofNullable(retired)
+              .flatMap(previous -> previous.rule(state.rule()))
+              .or(() -> catalog.rule(state.rule()));
+      AlarmStateChange closing =
+          AlarmEvents.removed(
+              transitionId(key + "\u0000removed", state.lastEvaluatedEndMillis(), AlarmState.OK),
+              key,
+              was,
+              state,
+              Instant.ofEpochMilli(now));
+      context.forward(new Record<>(key, closing, now));
+      LOG.info("{} removed while in ALARM: closing event sent", key);
+    }
+    context.forward(new Record<>(key, null, now)); // tombstone in tw.alarm-state
   }
 
   /**

@@ -162,6 +162,18 @@ record AlarmInstanceState(
         inputs);
   }
 
+  /**
+   * Whether the instance has neither seen a datapoint nor changed state since it was created: an
+   * alarm without groupBy announced before its data, whose evaluations so far kept the initial
+   * state and emitted nothing.
+   */
+  boolean untouched() {
+    return state == AlarmState.INSUFFICIENT_DATA
+        && stateTimestampMillis == 0
+        && periods.isEmpty()
+        && inputs.isEmpty();
+  }
+
   AlarmInstanceState evaluated(long periodEnd) {
     return new AlarmInstanceState(
         rule,

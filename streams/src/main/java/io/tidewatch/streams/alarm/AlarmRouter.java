@@ -3,9 +3,12 @@ package io.tidewatch.streams.alarm;
 import io.tidewatch.model.metric.MetricBatch;
 import io.tidewatch.model.metric.MetricPoint;
 import io.tidewatch.rules.AlarmRule;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,6 +20,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task, whichever series they come from. A point selected by a metric-math alarm's metric travels
  * with the metric's id in a header ({@link AlarmInputHeader}); a point selected by several of its
  * metrics is sent once for each.
+ *
+ * <p>Every alarm without {@code groupBy} is announced the same way ({@link AlarmExistence}) when
+ * the task starts and whenever the rules change, checked on the wall clock: the evaluator creates
+ * it then, data or not. Every router task announces; the evaluator ignores an alarm it already has.
  */
 final class AlarmRouter implements Processor<String, MetricBatch, String, AlarmDatapoint> {
 
@@ -24,12 +31,15 @@ final class AlarmRouter implements Processor<String, MetricBatch, String, AlarmD
   static final int REMEMBERED = 32;
 
   private final RuleRegistry rules;
+  private final Duration punctuationInterval;
+  private AlarmCatalog announced;
   private KeyValueStore<String, long[]> recent;
   private org.apache.kafka.common.metrics.Sensor duplicates;
   private ProcessorContext<String, AlarmDatapoint> context;
 
-  AlarmRouter(RuleRegistry rules) {
+  AlarmRouter(RuleRegistry rules, Duration punctuationInterval) {
     this.rules = rules;
+    this.punctuationInterval = punctuationInterval;
   }
 
   @Override
@@ -37,6 +47,26 @@ final class AlarmRouter implements Processor<String, MetricBatch, String, AlarmD
     this.context = context;
     this.recent = context.getStateStore(RECENT_STORE);
     this.duplicates = DiscardSensors.of(context, "duplicate-datapoints-dropped");
+    this.announced = null; // a revived task announces again
+    context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, this::announce);
+  }
+
+  /**
+   * Announces every alarm without groupBy once per rule set this task sees, as existing from when
+   * the rules were applied (or from now, when that is not known).
+   */
+  private void announce(long now) {
+    AlarmCatalog catalog = rules.current();
+    if (catalog == announced) {
+      return;
+    }
+    long appliedAt = catalog.appliedAt().map(Instant::toEpochMilli).orElse(now);
+    for (AlarmRule rule : catalog.rules().alarms()) {
+      if (rule.groupBy().isEmpty()) {
+        context.forward(AlarmExistence.of(rule, Math.min(appliedAt, now), now));
+      }
+    }
+    announced = catalog;
   }
 
   /**

@@ -70,6 +70,13 @@ public final class AlarmStreams implements AutoCloseable {
     return streams.state();
   }
 
+  /** How many active tasks this instance runs now (all of them when it is alone in its group). */
+  int activeTasks() {
+    return streams.metadataForLocalThreads().stream()
+        .mapToInt(thread -> thread.activeTasks().size())
+        .sum();
+  }
+
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));

@@ -111,7 +111,7 @@ public final class AlarmTopology {
                 metrics.name(),
                 Consumed.with(keys, metrics.codec().serde()).withName("metrics-source"))
             .process(
-                () -> new AlarmRouter(config.rules()),
+                () -> new AlarmRouter(config.rules(), config.punctuationInterval()),
                 Named.as("alarm-router"),
                 AlarmRouter.RECENT_STORE)
             .repartition(

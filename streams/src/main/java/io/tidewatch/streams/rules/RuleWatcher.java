@@ -6,8 +6,10 @@ import io.tidewatch.rules.RuleDocument;
 import io.tidewatch.rules.RuleDocuments;
 import io.tidewatch.streams.alarm.RuleRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Follows {@code tw.rules} and keeps a {@link RuleRegistry} current: every stream processor
  * instance reads the whole topic (like a global table), so a {@code rules apply} reaches running
  * processors without a restart. A rule that no longer loads is left out, with a warning; the rest
- * keep running.
+ * keep running. The newest record's time counts as when the rules in force were applied: an alarm
+ * without {@code groupBy} exists from then on.
  */
 public final class RuleWatcher implements AutoCloseable {
 
@@ -31,6 +34,10 @@ public final class RuleWatcher implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, RuleDocument> documents = new LinkedHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+
+  /** The newest record time read: when the rules now in force were applied. */
+  private long appliedAtMillis = Long.MIN_VALUE;
+
   private final Thread thread;
 
   private RuleWatcher(RulesTopic topic, RuleRegistry registry) {
@@ -88,6 +95,7 @@ public final class RuleWatcher implements AutoCloseable {
 
   private void absorb(ConsumerRecords<String, byte[]> records) {
     for (ConsumerRecord<String, byte[]> record : records) {
+      appliedAtMillis = Math.max(appliedAtMillis, record.timestamp());
       try {
         topic.apply(documents, record);
       } catch (MalformedRecordException e) {
@@ -101,7 +109,11 @@ public final class RuleWatcher implements AutoCloseable {
     if (loaded.hasErrors()) {
       LOG.warn("some rules on the rules topic do not load and are left out:\n{}", loaded.render());
     }
-    registry.update(loaded.ruleSet());
+    registry.update(
+        loaded.ruleSet(),
+        appliedAtMillis == Long.MIN_VALUE
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(appliedAtMillis)));
     LOG.info("rules in force: {} alarm(s)", loaded.ruleSet().alarms().size());
   }
 

@@ -108,6 +108,143 @@ class AlarmStreamsBrokerTest {
     }
   }
 
+  /** A heartbeat alarm without groupBy on a metric that never reports: ALARM from its apply. */
+  private static String heartbeat(String name) {
+    return """
+          - name: %s
+            metric: {namespace: Jobs, name: %s_run}
+            statistic: SampleCount
+            period: 10s
+            evaluationPeriods: 1
+            comparison: LessThanThreshold
+            threshold: 1
+            treatMissingData: breaching
+        """
+        .formatted(name, name);
+  }
+
+  private static io.tidewatch.rules.RuleSet heartbeats(List<String> names) {
+    StringBuilder yaml = new StringBuilder("alarms:\n");
+    names.forEach(name -> yaml.append(heartbeat(name)));
+    LoadResult loaded = RuleLoader.loadString("heartbeats.yaml", yaml.toString());
+    assertThat(loaded.hasErrors()).as(loaded.render()).isFalse();
+    return loaded.ruleSet();
+  }
+
+  @Test
+  void shouldKeepEachAlarmWithoutDataInOneTaskAcrossRebalancesAndRestarts(EmbeddedBroker broker)
+      throws Exception {
+    String name = "lifetimebroker";
+    Topics topics = new Topics(name + ".");
+    try (Admin admin = Admin.create(broker.clientConfig())) {
+      new TopicBootstrap(admin, (short) 1).ensure(topics.specs());
+    }
+    int allTasks =
+        topics.specs().stream()
+            .filter(
+                spec ->
+                    spec.name().equals(topics.metrics().name())
+                        || spec.name().equals(topics.alarmState().name()))
+            .mapToInt(spec -> 2 * spec.partitions()) // a router and an evaluator task each
+            .sum();
+    List<String> alarms = List.of("hb-0", "hb-1", "hb-2", "hb-3", "hb-4", "hb-5");
+    RuleRegistry registry = RuleRegistry.of(heartbeats(alarms));
+    AlarmTopology.Config config = AlarmTopology.Config.of(topics, registry);
+    String application = name + "-alarms";
+    List<AlarmStateChange> events = new CopyOnWriteArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = eventReader(broker, topics, name)) {
+      AlarmStreams first =
+          AlarmStreams.start(config, broker.bootstrapServers(), application, dir.resolve("a"));
+      AlarmStreams third = null;
+      try {
+        // Two instances share the tasks: each alarm is evaluated by the one task owning its key.
+        try (AlarmStreams second =
+            AlarmStreams.start(config, broker.bootstrapServers(), application, dir.resolve("b"))) {
+          awaitEvents(consumer, topics, events, alarms.stream().map(a -> a + " ALARM").toList());
+        }
+        // Rebalance: the first instance takes over the second's tasks and restores their stores.
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.activeTasks() == allTasks);
+        registry.update(
+            heartbeats(List.of("hb-0", "hb-1", "hb-2", "hb-3", "hb-4", "hb-5", "hb-6")));
+        awaitEvents(consumer, topics, events, List.of("hb-6 ALARM"));
+
+        // Restart on an empty state directory, after hb-0 was removed while nothing ran.
+        first.close();
+        registry.update(heartbeats(List.of("hb-1", "hb-2", "hb-3", "hb-4", "hb-5", "hb-6")));
+        third =
+            AlarmStreams.start(config, broker.bootstrapServers(), application, dir.resolve("c"));
+        awaitEvents(consumer, topics, events, List.of("hb-0 OK"));
+        registry.update(
+            heartbeats(List.of("hb-1", "hb-2", "hb-3", "hb-4", "hb-5", "hb-6", "hb-7")));
+        awaitEvents(consumer, topics, events, List.of("hb-7 ALARM"));
+      } finally {
+        first.close();
+        if (third != null) {
+          third.close();
+        }
+      }
+    }
+    // One ALARM per alarm: never evaluated twice, never re-created from nothing after a rebalance
+    // or a restart; the removed one closed once.
+    assertThat(events)
+        .extracting(e -> e.detail().alarmInstance() + " " + e.detail().state().value())
+        .containsExactlyInAnyOrder(
+            "hb-0 ALARM",
+            "hb-1 ALARM",
+            "hb-2 ALARM",
+            "hb-3 ALARM",
+            "hb-4 ALARM",
+            "hb-5 ALARM",
+            "hb-6 ALARM",
+            "hb-0 OK",
+            "hb-7 ALARM");
+    assertThat(events)
+        .filteredOn(e -> e.detail().state().value() == io.tidewatch.model.alarm.AlarmState.OK)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.detail().state().reason()).startsWith("alarm removed while in ALARM"));
+  }
+
+  private static KafkaConsumer<String, byte[]> eventReader(
+      EmbeddedBroker broker, Topics topics, String name) {
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                name + "-reader",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topics.alarmEvents().name()));
+    return consumer;
+  }
+
+  /** Reads events until every expected "instance STATE" is among them. */
+  private static void awaitEvents(
+      KafkaConsumer<String, byte[]> consumer,
+      Topics topics,
+      List<AlarmStateChange> events,
+      List<String> expected) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                events.add(topics.alarmEvents().codec().decode(record));
+              }
+              assertThat(events)
+                  .extracting(e -> e.detail().alarmInstance() + " " + e.detail().state().value())
+                  .containsAll(expected);
+            });
+  }
+
   /** The alarm streams on their own topics, a producer of metric points and a reader of events. */
   private record Running(
       Topics topics,
@@ -136,20 +273,7 @@ class AlarmStreamsBrokerTest {
               Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
               new StringSerializer(),
               Codecs.METRIC_POINT.serializer());
-      KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  broker.bootstrapServers(),
-                  ConsumerConfig.GROUP_ID_CONFIG,
-                  name + "-reader",
-                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                  "read_committed",
-                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                  "earliest"),
-              new StringDeserializer(),
-              new ByteArrayDeserializer());
-      consumer.subscribe(List.of(topics.alarmEvents().name()));
+      KafkaConsumer<String, byte[]> consumer = eventReader(broker, topics, name);
       return new Running(topics, streams, producer, consumer, new CopyOnWriteArrayList<>());
     }
 

@@ -117,6 +117,14 @@ class AlarmTopologyTest {
         series.key(), new MetricPoint(series, T0.plus(at), value, "%"), T0.plus(written));
   }
 
+  /** The alarm-state topic as the topology writes it: latest state, tombstone on removal. */
+  private TestOutputTopic<String, AlarmStateChange> states() {
+    return driver.createOutputTopic(
+        TOPICS.alarmState().name(),
+        new StringDeserializer(),
+        TOPICS.alarmState().codec().deserializer());
+  }
+
   /** Moves the wall clock to {@code T0 + at}; punctuators fire. */
   private void wallClockAt(Duration at) {
     Instant target = T0.plus(at);
@@ -338,11 +346,7 @@ class AlarmTopologyTest {
   @Test
   void shouldEvaluateANewRuleAndTombstoneARemovedOneWithoutRestart() {
     start(CPU_HIGH);
-    TestOutputTopic<String, AlarmStateChange> states =
-        driver.createOutputTopic(
-            TOPICS.alarmState().name(),
-            new StringDeserializer(),
-            TOPICS.alarmState().codec().deserializer());
+    TestOutputTopic<String, AlarmStateChange> states = states();
     send(WEB_A, Duration.ofSeconds(10), 10);
     wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
     assertThat(states.readKeyValuesToMap()).containsKey("web-cpu-high{host=a}");
@@ -702,6 +706,211 @@ class AlarmTopologyTest {
     }
     // Last datapoint in [20 s, 30 s); the range (3 periods) is empty from 60 s on.
     assertThat(alarmedAt).isNotNull().isBetween(60_000L, 61_600L);
+  }
+
+  /** Alarms without groupBy on a metric that never reports, one per treatment of missing data. */
+  private static final String HEARTBEATS =
+      """
+      alarms:
+        - name: job-heartbeat
+          metric: {namespace: Jobs, name: nightly_run}
+          statistic: SampleCount
+          period: 1m
+          evaluationPeriods: 1
+          comparison: LessThanThreshold
+          threshold: 1
+          treatMissingData: breaching
+        - name: job-errors
+          metric: {namespace: Jobs, name: errors}
+          statistic: Sum
+          period: 1m
+          evaluationPeriods: 3
+          comparison: GreaterThanThreshold
+          threshold: 0
+          treatMissingData: notBreaching
+        - name: job-latency
+          metric: {namespace: Jobs, name: latency}
+          statistic: Average
+          period: 1m
+          evaluationPeriods: 3
+          comparison: GreaterThanThreshold
+          threshold: 100
+        - name: host-heartbeat
+          metric: {namespace: Jobs, name: nightly_run}
+          groupBy: [host]
+          statistic: SampleCount
+          period: 1m
+          evaluationPeriods: 1
+          comparison: LessThanThreshold
+          threshold: 1
+          treatMissingData: breaching
+      """;
+
+  @Test
+  void shouldEvaluateAnAlarmWithoutGroupByFromTheStartWhenItsMetricNeverReports() {
+    start(HEARTBEATS);
+
+    wallClockAt(Duration.ofSeconds(59));
+    assertThat(events.readValuesToList()).isEmpty();
+
+    // The first period closes at 1m; evaluated by the wall clock after the evaluation delay (1 s).
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder("job-heartbeat ALARM", "job-errors OK");
+
+    // job-latency (missing) stays INSUFFICIENT_DATA without an event; host-heartbeat (groupBy) has
+    // no instance before its first datapoint.
+    wallClockAt(Duration.ofMinutes(6).plusSeconds(2));
+    assertThat(events.readValuesToList()).isEmpty();
+    TestOutputTopic<String, AlarmStateChange> states = states();
+    assertThat(states.readKeyValuesToMap()).doesNotContainKey("host-heartbeat{host=a}");
+  }
+
+  @Test
+  void shouldEvaluateANewlyAppliedAlarmFromThePeriodItWasAppliedIn() {
+    start(CPU_HIGH);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(30));
+
+    registry.update(RuleLoader.loadString("v2.yaml", HEARTBEATS).ruleSet());
+    wallClockAt(Duration.ofMinutes(3));
+    assertThat(events.readValuesToList()).isEmpty();
+
+    // Applied in [2m, 3m): that period is its first, evaluated at 3m + the evaluation delay.
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder("job-heartbeat ALARM", "job-errors OK");
+  }
+
+  @Test
+  void shouldCountAnAlarmAsExistingFromItsApplyWhenTheRulesReachTheProcessorLate() {
+    start(CPU_HIGH);
+    wallClockAt(Duration.ofMinutes(3));
+
+    // Applied at 2m58s; the processor sees the rules in the next period.
+    registry.update(
+        RuleLoader.loadString("v2.yaml", HEARTBEATS).ruleSet(),
+        java.util.Optional.of(T0.plus(Duration.ofMinutes(2).plusSeconds(58))));
+    wallClockAt(Duration.ofMinutes(3).plusSeconds(2));
+
+    // [2m, 3m) was its first period: evaluated at 3m + the evaluation delay, not at 4m.
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactlyInAnyOrder("job-heartbeat ALARM", "job-errors OK");
+  }
+
+  @Test
+  void shouldStartAnAnnouncedAlarmFromItsFirstDatapointWhenNothingHappenedToItYet() {
+    start(
+        """
+        alarms:
+          - name: job-latency
+            metric: {namespace: Jobs, name: latency}
+            statistic: Average
+            period: 1m
+            evaluationPeriods: 1
+            comparison: GreaterThanThreshold
+            threshold: 100
+        """);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(30));
+    assertThat(events.readValuesToList()).isEmpty();
+
+    // job-latency (missing) kept INSUFFICIENT_DATA at 1m and 2m without an event; its first
+    // datapoint, for [1m, 2m), is evaluated as it would be by an instance it created.
+    SeriesId latency = SeriesId.of("Jobs", "latency", Map.of("host", "a"));
+    send(latency, Duration.ofSeconds(90), Duration.ofSeconds(150), 250);
+    // A point a minute old looks like a backlog: the wall clock closes periods again once no
+    // record came for the backlog tolerance (2 s).
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(34));
+
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("job-latency ALARM");
+  }
+
+  @Test
+  void shouldKeepTheStateOfAnAnnouncedAlarmWhenItsDataArrives() {
+    start(HEARTBEATS);
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    events.readValuesToList();
+
+    SeriesId job = SeriesId.of("Jobs", "nightly_run", Map.of("host", "a"));
+    send(job, Duration.ofSeconds(70), 1);
+    wallClockAt(Duration.ofMinutes(2).plusSeconds(2));
+
+    assertThat(events.readValuesToList())
+        .extracting(
+            c ->
+                c.detail().alarmInstance()
+                    + " "
+                    + c.detail().previousState().value()
+                    + " -> "
+                    + c.detail().state().value())
+        .containsExactlyInAnyOrder(
+            "job-heartbeat ALARM -> OK", "host-heartbeat{host=a} INSUFFICIENT_DATA -> OK");
+  }
+
+  @Test
+  void shouldCloseAndTombstoneAnAlarmRemovedWhileInAlarm() {
+    start(HEARTBEATS);
+    TestOutputTopic<String, AlarmStateChange> states = states();
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    AlarmStateChange alarmed =
+        events.readValuesToList().stream()
+            .filter(c -> c.detail().alarmInstance().equals("job-heartbeat"))
+            .findFirst()
+            .orElseThrow();
+    states.readKeyValuesToList();
+
+    // rules apply without the heartbeat, and with job-errors unchanged.
+    registry.update(
+        RuleLoader.loadString(
+                "v2.yaml",
+                HEARTBEATS.substring(0, HEARTBEATS.indexOf("  - name: job-heartbeat"))
+                    + HEARTBEATS.substring(HEARTBEATS.indexOf("  - name: job-errors")))
+            .ruleSet());
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(4));
+
+    List<AlarmStateChange> closing = events.readValuesToList();
+    assertThat(closing).hasSize(1);
+    AlarmStateChange.Detail detail = closing.get(0).detail();
+    assertThat(detail.alarmInstance()).isEqualTo("job-heartbeat");
+    assertThat(detail.state().value()).isEqualTo(AlarmState.OK);
+    assertThat(detail.state().reason()).startsWith("alarm removed while in ALARM");
+    assertThat(detail.previousState().value()).isEqualTo(AlarmState.ALARM);
+    assertThat(detail.previousState().reason()).isEqualTo(alarmed.detail().state().reason());
+    assertThat(detail.configuration().treatMissingData()).isEqualTo("breaching");
+    assertThat(closing.get(0).id()).isNotEqualTo(alarmed.id());
+    var written = states.readKeyValuesToList();
+    assertThat(written).extracting(kv -> kv.key).containsExactly("job-heartbeat", "job-heartbeat");
+    assertThat(written.get(1).value).as("tombstone after the closing event").isNull();
+
+    // It is no longer evaluated: nothing more, however long the wall clock runs.
+    wallClockAt(Duration.ofMinutes(4).plusSeconds(2));
+    assertThat(events.readValuesToList()).isEmpty();
+    assertThat(states.readKeyValuesToList()).isEmpty();
+  }
+
+  @Test
+  void shouldTombstoneTheRemovedAlarmsAndCloseOnlyTheOneInAlarm() {
+    start(HEARTBEATS);
+    TestOutputTopic<String, AlarmStateChange> states = states();
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(2));
+    events.readValuesToList();
+    states.readKeyValuesToList();
+
+    registry.update(RuleLoader.loadString("v2.yaml", CPU_HIGH).ruleSet());
+    wallClockAt(Duration.ofMinutes(1).plusSeconds(4));
+
+    // job-errors (OK) and job-latency (INSUFFICIENT_DATA) go without an event.
+    assertThat(events.readValuesToList())
+        .extracting(c -> c.detail().alarmInstance() + " " + c.detail().state().value())
+        .containsExactly("job-heartbeat OK");
+    assertThat(states.readKeyValuesToList())
+        .filteredOn(kv -> kv.value == null)
+        .extracting(kv -> kv.key)
+        .containsExactlyInAnyOrder("job-heartbeat", "job-errors", "job-latency");
   }
 
   @Test
