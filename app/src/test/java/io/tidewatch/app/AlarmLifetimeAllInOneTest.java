@@ -1,5 +1,6 @@
 package io.tidewatch.app;
 
+import static io.tidewatch.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * An alarm without groupBy exists from its {@code rules apply} (RULES.md section 2, "Lifetime"),
@@ -73,8 +73,13 @@ class AlarmLifetimeAllInOneTest {
       // The alarm given to `tidewatch up` fires although nothing ever reports: the processor runs.
       awaitEvent(bootstrap, "warmup-heartbeat", AlarmState.ALARM, Duration.ofSeconds(90));
 
+      // Applied halfway through a period, so that the expected moment (the period's end plus the
+      // evaluation delay, about 6.5 s later) leaves the bound below a margin that a loaded
+      // machine's scheduling cannot eat; applied just after a boundary it would be 0.5 s.
+      long intoPeriod = System.currentTimeMillis() % PERIOD.toMillis();
+      Thread.sleep(Math.floorMod(PERIOD.toMillis() / 2 - intoPeriod, PERIOD.toMillis()));
       Files.writeString(rulesDir.resolve("job.yaml"), heartbeat("job-heartbeat"));
-      Run apply = run("rules", "apply", rulesDir.toString(), "--bootstrap-servers", bootstrap);
+      CliRun apply = run("rules", "apply", rulesDir.toString(), "--bootstrap-servers", bootstrap);
       assertThat(apply.exitCode()).as(apply.err()).isZero();
       Instant applied = Instant.now(); // the rules are in tw.rules once the command has returned
 
@@ -88,7 +93,7 @@ class AlarmLifetimeAllInOneTest {
 
       // Removed while in ALARM: a closing event, which the console receiver prints.
       Files.delete(rulesDir.resolve("job.yaml"));
-      Run remove = run("rules", "apply", rulesDir.toString(), "--bootstrap-servers", bootstrap);
+      CliRun remove = run("rules", "apply", rulesDir.toString(), "--bootstrap-servers", bootstrap);
       assertThat(remove.exitCode()).as(remove.err()).isZero();
       AlarmStateChange closing =
           awaitEvent(bootstrap, "job-heartbeat", AlarmState.OK, Duration.ofSeconds(60));
@@ -100,19 +105,6 @@ class AlarmLifetimeAllInOneTest {
                   assertThat(Files.readString(allInOne.endpoints().alarmLog()))
                       .contains("OK job-heartbeat (was ALARM) alarm removed while in ALARM"));
     }
-  }
-
-  /** What a CLI run printed and returned. */
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = Tidewatch.commandLine();
-    command.setOut(new PrintWriter(out, true));
-    command.setErr(new PrintWriter(err, true));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
   }
 
   private static AlarmStateChange awaitEvent(

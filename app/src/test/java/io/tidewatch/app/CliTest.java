@@ -396,7 +396,7 @@ class CliTest {
     Files.writeString(current.resolve("job.yaml"), rule.formatted("missing"));
     Path candidate = Files.createDirectory(dir.resolve("life-candidate"));
     Files.writeString(candidate.resolve("job.yaml"), rule.formatted("breaching"));
-    Run applied =
+    CliRun applied =
         run(
             "rules",
             "apply",
@@ -407,7 +407,7 @@ class CliTest {
             bootstrap);
     assertThat(applied.exitCode()).as(applied.err()).isZero();
 
-    Run text =
+    CliRun text =
         run(
             "rules",
             "backtest",
