@@ -13,7 +13,6 @@ import io.tidewatch.model.alarm.AlarmStateChange;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
 import io.tidewatch.testkit.TopicReader;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,10 +112,7 @@ class ActionLaneFaultTest {
       if (up.isAlive()) {
         signal("-CONT"); // never leave a stopped process behind
       }
-      up.destroy();
-      if (!up.waitFor(30, TimeUnit.SECONDS)) {
-        up.destroyForcibly();
-      }
+      ChildTidewatch.stop(up);
     }
     producer.close();
     slack.close();
@@ -186,50 +182,25 @@ class ActionLaneFaultTest {
   }
 
   private Process startUp(String actionSessionTimeout) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Tidewatch.class.getName(),
-            "up",
-            "--bootstrap-servers",
-            bootstrap,
-            "--topic-prefix",
-            topics.prefix(),
-            "--otlp-port",
-            "0",
-            "--otlp-grpc-port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--rules",
-            dir.resolve("rules").toString(),
-            "--action-session-timeout",
-            actionSessionTimeout);
-    File log = dir.resolve("up.log").toFile();
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-    builder.environment().put("SLACK_BOT_TOKEN", TOKEN);
-    builder.environment().put("TIDEWATCH_SLACK_API_URL", slack.apiUrl());
-    Process process = builder.start();
+    List<String> args =
+        ChildTidewatch.upAgainst(
+            bootstrap, topics.prefix(), dir.resolve("data"), dir.resolve("rules"));
+    args.addAll(List.of("--action-session-timeout", actionSessionTimeout));
+    Path log = dir.resolve("up.log");
+    Process process =
+        ChildTidewatch.start(
+            log,
+            "512m",
+            Map.of("SLACK_BOT_TOKEN", TOKEN, "TIDEWATCH_SLACK_API_URL", slack.apiUrl()),
+            args);
     await()
         .atMost(WAIT)
-        .until(
-            () -> !process.isAlive() || Files.readString(log.toPath()).contains("Tidewatch is up"));
+        .until(() -> !process.isAlive() || Files.readString(log).contains("Tidewatch is up"));
     return process;
   }
 
-  /** Sends a signal to the child with kill(1): the JDK cannot send SIGSTOP/SIGCONT itself. */
   private void signal(String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", signal, Long.toString(up.pid())).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(kill.exitValue()).as("kill %s %d", signal, up.pid()).isZero();
+    ChildTidewatch.signal(up, signal);
   }
 
   private static AlarmStateChange firing(String host, Instant at) {

@@ -8,7 +8,6 @@ import io.tidewatch.model.log.LogEvent;
 import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -99,49 +98,41 @@ class IngestCrashTest {
   }
 
   private Process startWorker(EmbeddedBroker broker, Path logs) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Tidewatch.class.getName(),
-            "ingest",
-            "--bootstrap-servers",
-            broker.bootstrapServers(),
-            "--topic-prefix",
-            PREFIX,
-            "--files",
-            logs + "/a.log*," + logs + "/b.log*",
-            "--format",
-            "json",
-            "--log-group",
-            "/crash/test",
-            "--rest-port",
-            "0",
-            "--metrics-port",
-            "0",
-            "-W",
-            "session.timeout.ms=6000",
-            "-W",
-            "heartbeat.interval.ms=1000");
-    File log = dir.resolve("worker.log").toFile();
+    Path log = dir.resolve("worker.log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-            .start();
+        ChildTidewatch.start(
+            log,
+            "384m",
+            Map.of(),
+            List.of(
+                "ingest",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--topic-prefix",
+                PREFIX,
+                "--files",
+                logs + "/a.log*," + logs + "/b.log*",
+                "--format",
+                "json",
+                "--log-group",
+                "/crash/test",
+                "--rest-port",
+                "0",
+                "--metrics-port",
+                "0",
+                "-W",
+                "session.timeout.ms=6000",
+                "-W",
+                "heartbeat.interval.ms=1000"));
     int expected = started + 1;
     await()
         .atMost(Duration.ofSeconds(120))
         .until(
             () -> {
               if (!process.isAlive()) {
-                throw new AssertionError(
-                    "tidewatch ingest exited: " + Files.readString(log.toPath()));
+                throw new AssertionError("tidewatch ingest exited: " + Files.readString(log));
               }
-              return Files.readString(log.toPath()).split("Tidewatch ingest is up", -1).length
-                  > expected;
+              return Files.readString(log).split("Tidewatch ingest is up", -1).length > expected;
             });
     started = expected;
     return process;

@@ -14,14 +14,12 @@ import io.tidewatch.model.metric.SeriesId;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
 import io.tidewatch.testkit.TopicReader;
-import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -120,10 +118,7 @@ class NotificationsEndToEndTest {
   void tearDown() throws Exception {
     sender.shutdownNow();
     if (up != null) {
-      up.destroy();
-      if (!up.waitFor(30, TimeUnit.SECONDS)) {
-        up.destroyForcibly();
-      }
+      ChildTidewatch.stop(up);
     }
     producer.close();
     slack.close();
@@ -235,44 +230,21 @@ class NotificationsEndToEndTest {
   // --- the parts ---------------------------------------------------------------------------------
 
   private Process startUp(boolean dryRun) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Tidewatch.class.getName(),
-                "up",
-                "--bootstrap-servers",
-                bootstrap,
-                "--topic-prefix",
-                prefix,
-                "--otlp-port",
-                "0",
-                "--otlp-grpc-port",
-                "0",
-                "--metrics-port",
-                "0",
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--rules",
-                dir.resolve("rules").toString()));
+    List<String> args =
+        ChildTidewatch.upAgainst(bootstrap, prefix, dir.resolve("data"), dir.resolve("rules"));
     if (dryRun) {
-      command.add("--dry-run");
+      args.add("--dry-run");
     }
-    File log = dir.resolve("up.log").toFile();
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-    builder.environment().put("SLACK_BOT_TOKEN", TOKEN);
-    builder.environment().put("TIDEWATCH_SLACK_API_URL", slack.apiUrl());
-    Process process = builder.start();
+    Path log = dir.resolve("up.log");
+    Process process =
+        ChildTidewatch.start(
+            log,
+            "512m",
+            Map.of("SLACK_BOT_TOKEN", TOKEN, "TIDEWATCH_SLACK_API_URL", slack.apiUrl()),
+            args);
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(
-            () -> !process.isAlive() || Files.readString(log.toPath()).contains("Tidewatch is up"));
+        .until(() -> !process.isAlive() || Files.readString(log).contains("Tidewatch is up"));
     assertThat(process.isAlive()).as("tidewatch up is running; see %s", log).isTrue();
     return process;
   }

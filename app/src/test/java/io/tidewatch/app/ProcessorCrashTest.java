@@ -13,7 +13,6 @@ import io.tidewatch.model.topic.TopicBootstrap;
 import io.tidewatch.model.topic.Topics;
 import io.tidewatch.testkit.EmbeddedKafkaExtension;
 import io.tidewatch.testkit.TopicReader;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,38 +163,17 @@ class ProcessorCrashTest {
   }
 
   private Process startProcessor(EmbeddedBroker broker, Path rules) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Tidewatch.class.getName(),
-            "up",
-            "--bootstrap-servers",
-            broker.bootstrapServers(),
-            "--topic-prefix",
-            PREFIX,
-            "--otlp-port",
-            "0",
-            "--otlp-grpc-port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--data-dir",
-            dir.resolve("processor").toString(),
-            "--rules",
-            rules.toString());
-    File log = dir.resolve("processor.log").toFile();
+    Path log = dir.resolve("processor.log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-            .start();
+        ChildTidewatch.start(
+            log,
+            "512m",
+            Map.of(),
+            ChildTidewatch.upAgainst(
+                broker.bootstrapServers(), PREFIX, dir.resolve("processor"), rules));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> Files.readString(log.toPath()).split("Tidewatch is up", -1).length > started + 1);
+        .until(() -> Files.readString(log).split("Tidewatch is up", -1).length > started + 1);
     started++;
     return process;
   }
