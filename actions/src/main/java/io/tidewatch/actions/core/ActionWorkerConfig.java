@@ -106,149 +106,105 @@ public record ActionWorkerConfig(
   }
 
   public ActionWorkerConfig withGroupId(String value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        value,
-        dryRun,
-        retry,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.groupId = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withDryRun(boolean value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        value,
-        retry,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.dryRun = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withRetry(RetryPolicy value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        value,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.retry = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withLimits(String type, ProviderLimits value) {
-    Map<String, ProviderLimits> next = new HashMap<>(limits);
-    next.put(type, value);
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        next,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.limits = new HashMap<>(limits);
+    next.limits.put(type, value);
+    return next.build();
   }
 
   public ActionWorkerConfig withFailureActions(List<String> value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        limits,
-        value,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.failureActions = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withInitialLookback(Duration value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        limits,
-        failureActions,
-        value,
-        startTimeout,
-        laneRestart,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.initialLookback = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withEnvironment(Map<String, String> value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        value,
-        kafka);
+    Settings next = new Settings(this);
+    next.environment = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withKafka(Map<String, Object> value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        laneRestart,
-        environment,
-        value);
+    Settings next = new Settings(this);
+    next.kafka = value;
+    return next.build();
   }
 
   public ActionWorkerConfig withLaneRestart(RetryPolicy value) {
-    return new ActionWorkerConfig(
-        bootstrapServers,
-        topics,
-        groupId,
-        dryRun,
-        retry,
-        limits,
-        failureActions,
-        initialLookback,
-        startTimeout,
-        value,
-        environment,
-        kafka);
+    Settings next = new Settings(this);
+    next.laneRestart = value;
+    return next.build();
+  }
+
+  /** This config's settings, to change one and check them all again through the constructor. */
+  private static final class Settings {
+    private String bootstrapServers;
+    private Topics topics;
+    private String groupId;
+    private boolean dryRun;
+    private RetryPolicy retry;
+    private Map<String, ProviderLimits> limits;
+    private List<String> failureActions;
+    private Duration initialLookback;
+    private Duration startTimeout;
+    private RetryPolicy laneRestart;
+    private Map<String, String> environment;
+    private Map<String, Object> kafka;
+
+    Settings(ActionWorkerConfig config) {
+      bootstrapServers = config.bootstrapServers;
+      topics = config.topics;
+      groupId = config.groupId;
+      dryRun = config.dryRun;
+      retry = config.retry;
+      limits = config.limits;
+      failureActions = config.failureActions;
+      initialLookback = config.initialLookback;
+      startTimeout = config.startTimeout;
+      laneRestart = config.laneRestart;
+      environment = config.environment;
+      kafka = config.kafka;
+    }
+
+    ActionWorkerConfig build() {
+      return new ActionWorkerConfig(
+          bootstrapServers,
+          topics,
+          groupId,
+          dryRun,
+          retry,
+          limits,
+          failureActions,
+          initialLookback,
+          startTimeout,
+          laneRestart,
+          environment,
+          kafka);
+    }
   }
 
   /** The limits for a provider type: the configured ones, else the provider's defaults. */
